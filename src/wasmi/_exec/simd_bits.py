@@ -1,0 +1,101 @@
+"""Lane constants and value conversions shared by the SIMD modules.
+
+A v128 is one Python ``int`` in ``[0, 2**128)`` with lane 0 in the low bits (see docs/RATIONALE.md,
+"Why v128 as one int?"). For a lane width ``w`` the patterns below let one big-int operation work on
+all lanes at once:
+
+* ``LSB[w]`` the lowest bit of every lane (``0x0101…01`` for bytes): ``x * LSB[w]`` splats ``x``,
+* ``H[w]``   the highest bit of every lane (the sign bits),
+* ``L[w]``   every lane's other bits (``H[w] ^ ALL``).
+
+Scalar lane values follow the engine's representation: i32 unsigned, i64 signed, f64 ``float``, f32 a
+``float`` holding a single-precision value whose NaN payload sits in the double's top mantissa bits.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Dict, List
+
+ALL = (1 << 128) - 1
+M32 = 0xFFFFFFFF
+M64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _rep(pattern: int, w: int) -> int:
+    return sum(pattern << (w * i) for i in range(128 // w))
+
+
+WIDTHS = (8, 16, 32, 64)
+LSB: Dict[int, int] = {w: _rep(1, w) for w in WIDTHS}
+H: Dict[int, int] = {w: _rep(1 << (w - 1), w) for w in WIDTHS}
+L: Dict[int, int] = {w: H[w] ^ ALL for w in WIDTHS}
+
+# SHL_MASK[w][k]: lanes with their low k bits clear (what survives `x << k` without crossing lanes);
+# SHR_MASK[w][k]: lanes with their top k bits clear.
+SHL_MASK: Dict[int, List[int]] = {w: [ALL ^ (LSB[w] * ((1 << k) - 1)) for k in range(w)] for w in WIDTHS}
+SHR_MASK: Dict[int, List[int]] = {
+    w: [ALL ^ ((LSB[w] * ((1 << k) - 1)) << (w - k)) for k in range(w)] for w in WIDTHS
+}
+
+# Python's float division raises on a zero divisor and math.sqrt on a negative operand; where the
+# spec asks for a NaN without NaN operands it must be the canonical one, which float("nan") is.
+CANONICAL_NAN = float("nan")
+
+F32x4 = struct.Struct("<4f")
+F32x2 = struct.Struct("<2f")
+F64x2 = struct.Struct("<2d")
+F32 = struct.Struct("<f")
+F64 = struct.Struct("<d")
+U32 = struct.Struct("<I")
+U64 = struct.Struct("<Q")
+
+
+def f32_from_bits(b: int) -> float:
+    """The engine's f32 value for single-precision bits ``b`` (NaN payloads kept). Raises nothing."""
+    if b & 0x7F800000 == 0x7F800000 and b & 0x7FFFFF:
+        # struct's '<f' would widen through C's float->double conversion, which quiets signalling NaNs.
+        return F64.unpack(U64.pack(((b >> 31) << 63) | 0x7FF0000000000000 | ((b & 0x7FFFFF) << 29)))[0]
+    return F32.unpack(U32.pack(b))[0]
+
+
+def f32_to_bits(x: float) -> int:
+    """Single-precision bits of the engine's f32 value ``x`` (exactly representable, or a NaN).
+
+    Raises OverflowError only if ``x`` is a finite double outside the single range (an engine bug).
+    """
+    if x != x:
+        d = U64.unpack(F64.pack(x))[0]
+        # A NaN whose payload lies only in the low 29 bits is not a valid f32 encoding; keep it a NaN.
+        return ((d >> 63) << 31) | 0x7F800000 | (((d >> 29) & 0x7FFFFF) or 0x400000)
+    return U32.unpack(F32.pack(x))[0]
+
+
+def f64_from_bits(b: int) -> float:
+    """The f64 value of IEEE double bits ``b`` (payloads kept: struct copies doubles bytewise)."""
+    return F64.unpack(U64.pack(b))[0]
+
+
+def f64_to_bits(x: float) -> int:
+    """IEEE double bits of ``x``."""
+    return U64.unpack(F64.pack(x))[0]
+
+
+def round_f32(x: float) -> float:
+    """``x`` rounded to single precision (to nearest, ties to even; overflow gives ±inf).
+
+    Exact for results of one double +, -, *, / or sqrt on single operands (53 >= 2*24+2 bits).
+    """
+    try:
+        return F32.unpack(F32.pack(x))[0]
+    except OverflowError:
+        # struct refuses finite values that round to infinity; round-to-nearest makes them ±inf.
+        return x * 1e300
+
+
+def pack_f32x4(x0: float, x1: float, x2: float, x3: float) -> int:
+    """Four doubles rounded to single precision as one v128 (the slow path of the f32x4 ops)."""
+    try:
+        return int.from_bytes(F32x4.pack(x0, x1, x2, x3), "little")
+    except OverflowError:
+        return int.from_bytes(F32x4.pack(round_f32(x0), round_f32(x1), round_f32(x2), round_f32(x3)), "little")

@@ -1,0 +1,442 @@
+"""Float lane ops (f32x4, f64x2): arithmetic, min/max/pmin/pmax, comparisons, rounding, sqrt,
+abs/neg and the conversions between float and integer lanes.
+
+Lanes are split with ``struct`` into Python floats (doubles). f32 lanes are computed in double and
+rounded back to single when packed; for +, -, *, / and sqrt that double rounding is exact (53 >= 2*24+2
+bits). ``struct``'s ``'<f'`` widening quiets signalling NaNs, and the C arithmetic returns a quieted
+operand NaN or the (canonical) default NaN, which is exactly the freedom the spec's ``nans`` rule
+gives arithmetic ops. Ops that must keep bits (abs, neg, pmin, pmax) work on the raw lane bits.
+
+Python raises where IEEE returns a special value (``x / 0.0``, ``math.sqrt(-1.0)``, ``math.ceil(inf)``,
+``struct.pack('<f', 1e39)``); the fast paths catch those and redo the vector on a lane-safe path, so
+nothing here raises for any operand.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+
+from .simd_bits import CANONICAL_NAN, F32x2, F32x4, F64x2, H, M32, M64, pack_f32x4, round_f32
+
+_copysign = math.copysign
+_ceil = math.ceil
+_floor = math.floor
+_sqrt = math.sqrt
+_INF = math.inf
+_BIG = 4503599627370496.0  # 2**52: every double at least this large is an integer
+_S32 = H[32]
+_S64 = H[64]
+_NS32 = _S32 ^ ((1 << 128) - 1)
+_NS64 = _S64 ^ ((1 << 128) - 1)
+_L1, _L2, _L3 = M32 << 32, M32 << 64, M32 << 96
+_Q1 = M64 << 64
+_i4 = struct.Struct("<4i")
+_I4 = struct.Struct("<4I")
+_i2 = struct.Struct("<2i")
+_I2 = struct.Struct("<2I")
+
+
+# ---- lane helpers (the slow, always-defined paths) ---------------------------------------------
+
+
+def _div(x: float, y: float) -> float:
+    if y == 0.0:
+        if x != x:
+            return x + y
+        if x == 0.0:
+            return CANONICAL_NAN
+        return _copysign(_INF, x) * _copysign(1.0, y)
+    return x / y
+
+
+def _sqrt_lane(x: float) -> float:
+    if x < 0.0:
+        return CANONICAL_NAN
+    return _sqrt(x)
+
+
+def _min(x: float, y: float) -> float:
+    if x < y:
+        return x
+    if y < x:
+        return y
+    if x == y:
+        # Equal: only the zeros differ, and min(-0, +0) is -0.
+        return x if x != 0.0 or _copysign(1.0, x) < 0.0 else y
+    return x + y  # a NaN operand: its quieted payload (canonical stays canonical)
+
+
+def _max(x: float, y: float) -> float:
+    if x > y:
+        return x
+    if y > x:
+        return y
+    if x == y:
+        return x if x != 0.0 or _copysign(1.0, x) > 0.0 else y
+    return x + y
+
+
+# The rounding helpers: below 2**52 math gives the integer, copysign restores -0 for results that round
+# to zero from a negative operand; everything else is already integral, infinite, or a NaN (quieted
+# by the addition).
+
+
+def _ceil_lane(x: float) -> float:
+    if -_BIG < x < _BIG:
+        return _copysign(float(_ceil(x)), x)
+    return x + 0.0
+
+
+def _floor_lane(x: float) -> float:
+    if -_BIG < x < _BIG:
+        return _copysign(float(_floor(x)), x)
+    return x + 0.0
+
+
+def _trunc_lane(x: float) -> float:
+    if -_BIG < x < _BIG:
+        return _copysign(float(int(x)), x)
+    return x + 0.0
+
+
+def _nearest_lane(x: float) -> float:
+    if -_BIG < x < _BIG:
+        return _copysign(float(round(x)), x)  # round() on a float ties to even
+    return x + 0.0
+
+
+def _trunc_sat_s32(x: float) -> int:
+    if x != x:
+        return 0
+    if x >= 2147483647.0:
+        return 2147483647
+    if x <= -2147483648.0:
+        return -2147483648
+    return int(x)
+
+
+def _trunc_sat_u32(x: float) -> int:
+    if not x > 0.0:  # also NaN
+        return 0
+    if x >= 4294967295.0:
+        return 4294967295
+    return int(x)
+
+
+# ---- f32x4 arithmetic --------------------------------------------------------------------------
+
+
+def f32x4_add(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return pack_f32x4(x0 + y0, x1 + y1, x2 + y2, x3 + y3)
+
+
+def f32x4_sub(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return pack_f32x4(x0 - y0, x1 - y1, x2 - y2, x3 - y3)
+
+
+def f32x4_mul(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return pack_f32x4(x0 * y0, x1 * y1, x2 * y2, x3 * y3)
+
+
+def f32x4_div(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    try:
+        return pack_f32x4(x0 / y0, x1 / y1, x2 / y2, x3 / y3)
+    except ZeroDivisionError:
+        return pack_f32x4(_div(x0, y0), _div(x1, y1), _div(x2, y2), _div(x3, y3))
+
+
+def f32x4_sqrt(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    try:
+        return pack_f32x4(_sqrt(x0), _sqrt(x1), _sqrt(x2), _sqrt(x3))
+    except ValueError:
+        return pack_f32x4(_sqrt_lane(x0), _sqrt_lane(x1), _sqrt_lane(x2), _sqrt_lane(x3))
+
+
+def f32x4_min(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return pack_f32x4(_min(x0, y0), _min(x1, y1), _min(x2, y2), _min(x3, y3))
+
+
+def f32x4_max(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return pack_f32x4(_max(x0, y0), _max(x1, y1), _max(x2, y2), _max(x3, y3))
+
+
+def _f32x4_ltmask(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 < y0 else 0) | (_L1 if x1 < y1 else 0) | (_L2 if x2 < y2 else 0) | (_L3 if x3 < y3 else 0)
+    )
+
+
+def f32x4_pmin(a: int, b: int) -> int:
+    # b < a ? b : a, lane bits untouched (no NaN quieting): select on the raw ints.
+    return a ^ ((a ^ b) & _f32x4_ltmask(b, a))
+
+
+def f32x4_pmax(a: int, b: int) -> int:
+    return a ^ ((a ^ b) & _f32x4_ltmask(a, b))
+
+
+def f32x4_abs(a: int) -> int:
+    return a & _NS32
+
+
+def f32x4_neg(a: int) -> int:
+    return a ^ _S32
+
+
+def f32x4_ceil(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(F32x4.pack(_ceil_lane(x0), _ceil_lane(x1), _ceil_lane(x2), _ceil_lane(x3)), "little")
+
+
+def f32x4_floor(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(
+        F32x4.pack(_floor_lane(x0), _floor_lane(x1), _floor_lane(x2), _floor_lane(x3)), "little"
+    )
+
+
+def f32x4_trunc(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(
+        F32x4.pack(_trunc_lane(x0), _trunc_lane(x1), _trunc_lane(x2), _trunc_lane(x3)), "little"
+    )
+
+
+def f32x4_nearest(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(
+        F32x4.pack(_nearest_lane(x0), _nearest_lane(x1), _nearest_lane(x2), _nearest_lane(x3)), "little"
+    )
+
+
+# ---- f32x4 comparisons -------------------------------------------------------------------------
+
+
+def f32x4_eq(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 == y0 else 0) | (_L1 if x1 == y1 else 0) | (_L2 if x2 == y2 else 0) | (_L3 if x3 == y3 else 0)
+    )
+
+
+def f32x4_ne(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 != y0 else 0) | (_L1 if x1 != y1 else 0) | (_L2 if x2 != y2 else 0) | (_L3 if x3 != y3 else 0)
+    )
+
+
+def f32x4_lt(a: int, b: int) -> int:
+    return _f32x4_ltmask(a, b)
+
+
+def f32x4_gt(a: int, b: int) -> int:
+    return _f32x4_ltmask(b, a)
+
+
+def f32x4_le(a: int, b: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 <= y0 else 0) | (_L1 if x1 <= y1 else 0) | (_L2 if x2 <= y2 else 0) | (_L3 if x3 <= y3 else 0)
+    )
+
+
+def f32x4_ge(a: int, b: int) -> int:
+    return f32x4_le(b, a)
+
+
+# ---- f64x2 -------------------------------------------------------------------------------------
+
+
+def f64x2_add(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(x0 + y0, x1 + y1), "little")
+
+
+def f64x2_sub(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(x0 - y0, x1 - y1), "little")
+
+
+def f64x2_mul(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(x0 * y0, x1 * y1), "little")
+
+
+def f64x2_div(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    try:
+        return int.from_bytes(F64x2.pack(x0 / y0, x1 / y1), "little")
+    except ZeroDivisionError:
+        return int.from_bytes(F64x2.pack(_div(x0, y0), _div(x1, y1)), "little")
+
+
+def f64x2_sqrt(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    try:
+        return int.from_bytes(F64x2.pack(_sqrt(x0), _sqrt(x1)), "little")
+    except ValueError:
+        return int.from_bytes(F64x2.pack(_sqrt_lane(x0), _sqrt_lane(x1)), "little")
+
+
+def f64x2_min(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(_min(x0, y0), _min(x1, y1)), "little")
+
+
+def f64x2_max(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(_max(x0, y0), _max(x1, y1)), "little")
+
+
+def _f64x2_ltmask(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 < y0 else 0) | (_Q1 if x1 < y1 else 0)
+
+
+def f64x2_pmin(a: int, b: int) -> int:
+    return a ^ ((a ^ b) & _f64x2_ltmask(b, a))
+
+
+def f64x2_pmax(a: int, b: int) -> int:
+    return a ^ ((a ^ b) & _f64x2_ltmask(a, b))
+
+
+def f64x2_abs(a: int) -> int:
+    return a & _NS64
+
+
+def f64x2_neg(a: int) -> int:
+    return a ^ _S64
+
+
+def f64x2_ceil(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(_ceil_lane(x0), _ceil_lane(x1)), "little")
+
+
+def f64x2_floor(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(_floor_lane(x0), _floor_lane(x1)), "little")
+
+
+def f64x2_trunc(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(_trunc_lane(x0), _trunc_lane(x1)), "little")
+
+
+def f64x2_nearest(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(F64x2.pack(_nearest_lane(x0), _nearest_lane(x1)), "little")
+
+
+def f64x2_eq(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 == y0 else 0) | (_Q1 if x1 == y1 else 0)
+
+
+def f64x2_ne(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 != y0 else 0) | (_Q1 if x1 != y1 else 0)
+
+
+def f64x2_lt(a: int, b: int) -> int:
+    return _f64x2_ltmask(a, b)
+
+
+def f64x2_gt(a: int, b: int) -> int:
+    return _f64x2_ltmask(b, a)
+
+
+def f64x2_le(a: int, b: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 <= y0 else 0) | (_Q1 if x1 <= y1 else 0)
+
+
+def f64x2_ge(a: int, b: int) -> int:
+    return f64x2_le(b, a)
+
+
+# ---- conversions -------------------------------------------------------------------------------
+
+
+def i32x4_trunc_sat_f32x4_s(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(
+        _i4.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1), _trunc_sat_s32(x2), _trunc_sat_s32(x3)), "little"
+    )
+
+
+def i32x4_trunc_sat_f32x4_u(a: int) -> int:
+    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(
+        _I4.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1), _trunc_sat_u32(x2), _trunc_sat_u32(x3)), "little"
+    )
+
+
+def i32x4_trunc_sat_f64x2_s_zero(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(_i2.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1)), "little")
+
+
+def i32x4_trunc_sat_f64x2_u_zero(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    return int.from_bytes(_I2.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1)), "little")
+
+
+def f32x4_convert_i32x4_s(a: int) -> int:
+    # float(int) is exact for 32-bit ints; packing then rounds once to single.
+    return int.from_bytes(F32x4.pack(*_i4.unpack(a.to_bytes(16, "little"))), "little")
+
+
+def f32x4_convert_i32x4_u(a: int) -> int:
+    return int.from_bytes(F32x4.pack(*_I4.unpack(a.to_bytes(16, "little"))), "little")
+
+
+def f64x2_convert_low_i32x4_s(a: int) -> int:
+    return int.from_bytes(F64x2.pack(*_i2.unpack_from(a.to_bytes(16, "little"))), "little")
+
+
+def f64x2_convert_low_i32x4_u(a: int) -> int:
+    return int.from_bytes(F64x2.pack(*_I2.unpack_from(a.to_bytes(16, "little"))), "little")
+
+
+def f32x4_demote_f64x2_zero(a: int) -> int:
+    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    try:
+        return int.from_bytes(F32x2.pack(x0, x1), "little")
+    except OverflowError:
+        return int.from_bytes(F32x2.pack(round_f32(x0), round_f32(x1)), "little")
+
+
+def f64x2_promote_low_f32x4(a: int) -> int:
+    return int.from_bytes(F64x2.pack(*F32x2.unpack_from(a.to_bytes(16, "little"))), "little")

@@ -1,0 +1,128 @@
+"""SIMD loads and stores on a linear-memory buffer: ``f(mem, addr, …)`` with ``addr`` the effective
+address (base + offset) the engine computed.
+
+Bounds are the engine's job: it either checks ``addr + width <= len(mem)`` first or calls these
+inside ``try`` and turns the exception into the out-of-bounds trap. Every access goes through
+``struct.Struct.unpack_from``/``pack_into`` (never a slice, which would silently read short or grow a
+bytearray), so an access past the end raises ``struct.error``. ``addr`` must be non-negative (a
+negative offset would count from the end).
+"""
+
+from __future__ import annotations
+
+import struct
+
+from .simd_bits import LSB, M32, M64
+
+_LSB8, _LSB16, _LSB32, _LSB64 = LSB[8], LSB[16], LSB[32], LSB[64]
+_Q2 = struct.Struct("<2Q")
+_B = struct.Struct("<B")
+_H = struct.Struct("<H")
+_I = struct.Struct("<I")
+_Q = struct.Struct("<Q")
+_b8 = struct.Struct("<8b")
+_B8 = struct.Struct("<8B")
+_h8 = struct.Struct("<8h")
+_H8 = struct.Struct("<8H")
+_h4 = struct.Struct("<4h")
+_H4 = struct.Struct("<4H")
+_i4 = struct.Struct("<4i")
+_I4 = struct.Struct("<4I")
+_i2 = struct.Struct("<2i")
+_q2 = struct.Struct("<2q")
+
+
+def v128_load(mem, addr: int) -> int:
+    """16 bytes at ``addr`` as a v128. Raises struct.error past the end of ``mem``."""
+    lo, hi = _Q2.unpack_from(mem, addr)
+    return lo | (hi << 64)
+
+
+def v128_store(mem, addr: int, v: int) -> None:
+    """Write ``v`` as 16 bytes at ``addr``. Raises struct.error past the end of ``mem``."""
+    _Q2.pack_into(mem, addr, v & M64, v >> 64)
+
+
+def v128_load8x8_s(mem, addr: int) -> int:
+    return int.from_bytes(_h8.pack(*_b8.unpack_from(mem, addr)), "little")
+
+
+def v128_load8x8_u(mem, addr: int) -> int:
+    return int.from_bytes(_H8.pack(*_B8.unpack_from(mem, addr)), "little")
+
+
+def v128_load16x4_s(mem, addr: int) -> int:
+    return int.from_bytes(_i4.pack(*_h4.unpack_from(mem, addr)), "little")
+
+
+def v128_load16x4_u(mem, addr: int) -> int:
+    return int.from_bytes(_I4.pack(*_H4.unpack_from(mem, addr)), "little")
+
+
+def v128_load32x2_s(mem, addr: int) -> int:
+    return int.from_bytes(_q2.pack(*_i2.unpack_from(mem, addr)), "little")
+
+
+def v128_load32x2_u(mem, addr: int) -> int:
+    x = _Q.unpack_from(mem, addr)[0]
+    return (x & M32) | ((x >> 32) << 64)
+
+
+def v128_load8_splat(mem, addr: int) -> int:
+    return _B.unpack_from(mem, addr)[0] * _LSB8
+
+
+def v128_load16_splat(mem, addr: int) -> int:
+    return _H.unpack_from(mem, addr)[0] * _LSB16
+
+
+def v128_load32_splat(mem, addr: int) -> int:
+    return _I.unpack_from(mem, addr)[0] * _LSB32
+
+
+def v128_load64_splat(mem, addr: int) -> int:
+    return _Q.unpack_from(mem, addr)[0] * _LSB64
+
+
+def v128_load32_zero(mem, addr: int) -> int:
+    return _I.unpack_from(mem, addr)[0]
+
+
+def v128_load64_zero(mem, addr: int) -> int:
+    return _Q.unpack_from(mem, addr)[0]
+
+
+def v128_load8_lane(mem, addr: int, v: int, lane: int) -> int:
+    s = lane << 3
+    return (v & ~(0xFF << s)) | (_B.unpack_from(mem, addr)[0] << s)
+
+
+def v128_load16_lane(mem, addr: int, v: int, lane: int) -> int:
+    s = lane << 4
+    return (v & ~(0xFFFF << s)) | (_H.unpack_from(mem, addr)[0] << s)
+
+
+def v128_load32_lane(mem, addr: int, v: int, lane: int) -> int:
+    s = lane << 5
+    return (v & ~(M32 << s)) | (_I.unpack_from(mem, addr)[0] << s)
+
+
+def v128_load64_lane(mem, addr: int, v: int, lane: int) -> int:
+    s = lane << 6
+    return (v & ~(M64 << s)) | (_Q.unpack_from(mem, addr)[0] << s)
+
+
+def v128_store8_lane(mem, addr: int, v: int, lane: int) -> None:
+    _B.pack_into(mem, addr, (v >> (lane << 3)) & 0xFF)
+
+
+def v128_store16_lane(mem, addr: int, v: int, lane: int) -> None:
+    _H.pack_into(mem, addr, (v >> (lane << 4)) & 0xFFFF)
+
+
+def v128_store32_lane(mem, addr: int, v: int, lane: int) -> None:
+    _I.pack_into(mem, addr, (v >> (lane << 5)) & M32)
+
+
+def v128_store64_lane(mem, addr: int, v: int, lane: int) -> None:
+    _Q.pack_into(mem, addr, (v >> (lane << 6)) & M64)
