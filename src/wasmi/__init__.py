@@ -22,10 +22,37 @@ from .errors import (
     WatError,
 )
 
+from .engine import Config, Engine
+from .extern import Global, Memory, Table
+from .func import Caller, Func
+from .instance import Instance
+from .linker import InstancePre, Linker
+from .module import Module
+from .store import Store
+from .values import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "wat",
+    "Config",
+    "Engine",
+    "Store",
+    "Module",
+    "Linker",
+    "InstancePre",
+    "Instance",
+    "Func",
+    "Caller",
+    "Memory",
+    "Table",
+    "Global",
+    "FuncType",
+    "ValType",
+    "GlobalType",
+    "MemoryType",
+    "TableType",
+    "Limits",
     "WasmiError",
     "MalformedError",
     "DecodeError",

@@ -1,0 +1,708 @@
+"""Translate one Wasm function (a flat, validated instruction list) into Python source.
+
+Scheme (see docs/RATIONALE.md "Why translate each function to Python source?"):
+
+* The operand stack is resolved at translation time. Stack slot ``k`` is the Python local ``s{k}``;
+  Wasm locals are ``l{i}``. Pure operators (no trap, no store access) stay *pending* expressions and
+  are folded into their consumer; anything that can trap or reads the store is materialised at once,
+  so Wasm's order of observable effects is kept.
+* Structured control flow maps to Python: a block or ``if`` that is the target of a branch becomes a
+  ``while True:`` loop left with ``break``; a Wasm ``loop`` is a ``while True:`` whose branches
+  ``continue``. A branch that crosses several Python loops sets ``_b`` and breaks; each crossed loop
+  re-dispatches after its end. Blocks that no branch targets emit no Python structure at all.
+* ``br_table`` dispatches through a binary tree of ``if``s.
+* Fuel (metered variant only): every straight-line segment charges its operator count at its start.
+
+Nothing from the module's bytes is pasted into the source as text: only indices and numbers we
+format ourselves; other constants (NaN payloads, infinities) are namespace names.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from .._syntax import instructions as I
+from .._syntax.ast import Module
+from .._syntax.types import FuncType, ValType
+from ..errors import InternalError
+from .optable import LOADS, PURE, STORES, TRAPPING
+
+MAX_LOOPS = 18  # CPython: 20 statically nested blocks
+MAX_INDENT = 90  # CPython: 100 indentation levels
+MAX_EXPR = 240  # keeps paren nesting and operator chains far below CPython's limits
+
+_STRUCT_NAMES = {
+    "<I": "_uI", "<q": "_uq", "<d": "_ud", "<b": "_ub", "<h": "_uh", "<H": "_uH", "<i": "_ui",
+}
+_PACK_NAMES = {"<I": "_pI", "<q": "_pq", "<d": "_pd", "<H": "_pH"}
+
+
+class TooComplex(Exception):
+    """The function's structure exceeds what CPython compiles; use the fallback."""
+
+
+class _Frame:
+    __slots__ = (
+        "kind", "base", "nparams", "nresults", "arity", "py_loop", "loop_index", "indent",
+        "unreachable", "has_else", "then_reachable", "body_start", "targeted",
+    )
+
+    def __init__(self, kind: str, base: int, nparams: int, nresults: int, targeted: bool) -> None:
+        self.kind = kind
+        self.base = base
+        self.nparams = nparams
+        self.nresults = nresults
+        self.arity = nparams if kind == "loop" else nresults
+        self.targeted = targeted
+        self.py_loop = False
+        self.loop_index = -1
+        self.indent = 0
+        self.unreachable = False
+        self.has_else = False
+        self.then_reachable = False
+        self.body_start = 0
+
+
+def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
+    if bt is None:
+        return 0, 0
+    if isinstance(bt, ValType):
+        return 0, 1
+    ft = module.types[bt]
+    return len(ft.params), len(ft.results)
+
+
+def _find_targets(body: List[tuple]) -> set:
+    """Indices (into body) of the block/loop/if instructions that some branch targets."""
+    targeted = set()
+    stack: List[int] = []
+    for pc, ins in enumerate(body):
+        op = ins[0]
+        if op is I.BLOCK or op is I.LOOP or op is I.IF:
+            stack.append(pc)
+        elif op is I.END:
+            if stack:
+                stack.pop()
+        elif op is I.BR or op is I.BR_IF:
+            d = ins[1]
+            if d < len(stack):
+                targeted.add(stack[-1 - d])
+        elif op is I.BR_TABLE:
+            for d in list(ins[1]) + [ins[2]]:
+                if d < len(stack):
+                    targeted.add(stack[-1 - d])
+    return targeted
+
+
+class Consts:
+    """Constants that cannot be written as literals (non-finite floats): namespace names."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.values: Dict[str, Any] = {}
+        self._by_key: Dict[Any, str] = {}
+
+    def name(self, key: Any, value: Any) -> str:
+        n = self._by_key.get(key)
+        if n is None:
+            n = f"{self.prefix}{len(self.values)}"
+            self._by_key[key] = n
+            self.values[n] = value
+        return n
+
+
+class FuncTranslator:
+    def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
+        self.module = module
+        self.func_index = func_index
+        nimp = sum(1 for i in module.imports if i.kind == 0)
+        self.func = module.funcs[func_index - nimp]
+        self.ftype: FuncType = module.types[self.func.type_index]
+        self.fuel = fuel
+        self.lines: List[Tuple[int, str]] = []
+        self.stack: List[list] = []  # [expr, deps]  deps None = clean (own slot var or literal)
+        self.ctl: List[_Frame] = []
+        self.indent = 1
+        self.loops = 0
+        self.uses_b = False
+        self.consts = Consts(f"_k{func_index}_")
+        self.fuel_line: Optional[int] = None
+        self.fuel_count = 0
+        self.all_func_types = module.func_types()
+        self.global_types = module.global_types()
+        self.ntmp = 0
+
+    # --- emission --------------------------------------------------------------------------
+    def emit(self, text: str) -> None:
+        self.lines.append((self.indent, text))
+
+    def open_indent(self) -> None:
+        self.indent += 1
+        if self.indent > MAX_INDENT:
+            raise TooComplex("indentation")
+
+    # --- fuel ----------------------------------------------------------------------------------
+    def seg_start(self) -> None:
+        if not self.fuel:
+            return
+        self.seg_end()
+        self.fuel_line = len(self.lines)
+        self.emit("")  # patched by seg_end
+        self.fuel_count = 0
+
+    def seg_end(self) -> None:
+        if self.fuel_line is None:
+            return
+        ind, _ = self.lines[self.fuel_line]
+        n = self.fuel_count
+        if n:
+            self.lines[self.fuel_line] = (ind, f"if _F[0] < {n}: _oof()\n" + "\t" * ind + f"_F[0] -= {n}")
+        else:
+            self.lines[self.fuel_line] = (ind, "pass")
+        self.fuel_line = None
+
+    # --- stack -------------------------------------------------------------------------------
+    def push(self, expr: str, deps: Optional[frozenset]) -> None:
+        self.stack.append([expr, deps])
+        if deps is not None and len(expr) > MAX_EXPR:
+            self.materialize(len(self.stack) - 1)
+
+    def push_pure(self, template: str, args: List[list]) -> None:
+        deps: set = set()
+        for a in args:
+            if a[1] is not None:
+                deps |= a[1]
+            elif a[0][0] == "s":
+                deps.add(a[0])
+        self.push(template.format(*[a[0] for a in args]), frozenset(deps))
+
+    def pop(self) -> list:
+        return self.stack.pop()
+
+    def popn(self, n: int) -> List[list]:
+        if n == 0:
+            return []
+        args = self.stack[-n:]
+        del self.stack[-n:]
+        return args
+
+    def write_slot(self, k: int, expr: str) -> None:
+        """Emit ``s{k} = expr`` after materialising pending entries that read the old ``s{k}``."""
+        name = f"s{k}"
+        for j in range(min(k, len(self.stack))):
+            d = self.stack[j][1]
+            if d is not None and name in d:
+                self.materialize(j)
+        if expr != name:
+            self.emit(f"{name} = {expr}")
+
+    def materialize(self, j: int) -> None:
+        e = self.stack[j]
+        if e[1] is None:
+            return
+        self.write_slot(j, e[0])
+        e[0] = f"s{j}"
+        e[1] = None
+
+    def flush_all(self) -> None:
+        for j in range(len(self.stack)):
+            self.materialize(j)
+
+    def force_slots(self, lo: int, hi: int) -> None:
+        """Make entries lo..hi-1 live in their own slot variables (literals included)."""
+        for j in range(lo, hi):
+            e = self.stack[j]
+            name = f"s{j}"
+            if e[0] != name:
+                self.write_slot(j, e[0])
+                e[0] = name
+                e[1] = None
+
+    def push_result(self, expr: str) -> None:
+        """Materialise an impure expression into the next slot, in order."""
+        k = len(self.stack)
+        self.write_slot(k, expr)
+        self.stack.append([f"s{k}", None])
+
+    def flush_local(self, name: str) -> None:
+        for j in range(len(self.stack)):
+            d = self.stack[j][1]
+            if d is not None and name in d:
+                self.materialize(j)
+
+    # --- constants ---------------------------------------------------------------------------
+    def float_lit(self, value: float, key: Any) -> str:
+        if value != value or value in (float("inf"), float("-inf")):
+            return self.consts.name(key, value)
+        r = repr(value)
+        return f"({r})" if r.startswith("-") else r
+
+    # --- branches ----------------------------------------------------------------------------
+    def move_to(self, base: int, values: List[list]) -> None:
+        targets = [f"s{base + i}" for i in range(len(values))]
+        srcs = [v[0] for v in values]
+        pairs = [(t, s) for t, s in zip(targets, srcs) if t != s]
+        if not pairs:
+            return
+        if len(pairs) == 1:
+            self.emit(f"{pairs[0][0]} = {pairs[0][1]}")
+        else:
+            self.emit(", ".join(p[0] for p in pairs) + " = " + ", ".join(p[1] for p in pairs))
+
+    def branch_code(self, depth: int) -> None:
+        """Emit the jump to label ``depth`` (values taken from the stack top, stack unchanged)."""
+        f = self.ctl[-1 - depth]
+        vals = self.stack[len(self.stack) - f.arity:] if f.arity else []
+        if f.kind == "func":
+            self.emit_return(vals)
+            return
+        self.move_to(f.base, vals)
+        cont = f.kind == "loop"
+        cur = self.loops - 1
+        if f.loop_index == cur:
+            self.emit("continue" if cont else "break")
+        else:
+            self.uses_b = True
+            self.emit(f"_b = {2 * f.loop_index + (1 if cont else 0)}")
+            self.emit("break")
+
+    def emit_return(self, vals: List[list]) -> None:
+        if not vals:
+            self.emit("return")
+        elif len(vals) == 1:
+            self.emit(f"return {vals[0][0]}")
+        else:
+            self.emit("return (" + ", ".join(v[0] for v in vals) + ",)")
+
+    def after_loop(self, f: _Frame) -> None:
+        """Code right after a Python loop closes: continue a multi-level branch."""
+        if not self.uses_b:
+            return
+        j = f.loop_index
+        self.emit("if _b >= 0:")
+        self.indent += 1
+        if j >= 1:
+            self.emit(f"if _b == {2 * (j - 1)}:")
+            self.emit("\t_b = -1")
+            self.emit("\tbreak")
+            self.emit(f"if _b == {2 * (j - 1) + 1}:")
+            self.emit("\t_b = -1")
+            self.emit("\tcontinue")
+            self.emit("break")
+        else:
+            self.emit("pass")
+        self.indent -= 1
+
+    def mark_unreachable(self) -> None:
+        self.ctl[-1].unreachable = True
+
+    # --- the walk ----------------------------------------------------------------------------
+    def translate(self) -> str:
+        ft = self.ftype
+        body = self.func.body
+        targeted = _find_targets(body)
+        params = [f"l{i}" for i in range(len(ft.params))]
+        local_types = self.func.local_types()
+        n = len(ft.params)
+        head = [f"def _wasm_f{self.func_index}({', '.join(params)}):"]
+        inits: Dict[str, List[str]] = {}
+        for i, t in enumerate(local_types):
+            v = "0.0" if t in (ValType.F32, ValType.F64) else "None" if t.is_ref else "0"
+            inits.setdefault(v, []).append(f"l{n + i}")
+        for v, names in inits.items():
+            for k in range(0, len(names), 200):
+                head.append("\t" + " = ".join(names[k:k + 200]) + f" = {v}")
+        fr = _Frame("func", 0, 0, len(ft.results), False)
+        self.ctl.append(fr)
+        self.seg_start()
+        skip = 0  # nesting depth inside unreachable code
+        for pc, ins in enumerate(body):
+            op = ins[0]
+            if self.ctl and self.ctl[-1].unreachable:
+                if op is I.BLOCK or op is I.LOOP or op is I.IF:
+                    skip += 1
+                    continue
+                if op is I.END:
+                    if skip:
+                        skip -= 1
+                        continue
+                elif op is I.ELSE:
+                    if skip:
+                        continue
+                else:
+                    continue
+            self.step(op, ins, pc in targeted)
+            if not self.ctl:
+                break
+        if self.uses_b:
+            head.append("\t_b = -1")
+        self.seg_end()
+        out = head
+        for ind, text in self.lines:
+            out.append("\t" * ind + text)
+        return "\n".join(out) + "\n"
+
+    def step(self, op: I.Op, ins: tuple, targeted: bool) -> None:  # noqa: C901 - one dispatch
+        name = op.name
+        if op is not I.END and op is not I.ELSE:
+            self.fuel_count += 1
+        tpl = PURE.get(name)
+        if tpl is not None:
+            n = len(op.params)
+            self.push_pure(tpl, self.popn(n))
+            return
+        if op is I.LOCAL_GET:
+            v = f"l{ins[1]}"
+            self.push(v, frozenset((v,)))
+            return
+        if op is I.LOCAL_SET or op is I.LOCAL_TEE:
+            v = f"l{ins[1]}"
+            e = self.pop()
+            self.flush_local(v)
+            if e[0] != v:
+                self.emit(f"{v} = {e[0]}")
+            if op is I.LOCAL_TEE:
+                self.push(v, frozenset((v,)))
+            return
+        if op is I.I32_CONST:
+            self.push(str(ins[1] & 0xFFFFFFFF), None)
+            return
+        if op is I.I64_CONST:
+            v = ins[1]
+            if v >= 0x8000000000000000:
+                v -= 0x10000000000000000
+            self.push(str(v) if v >= 0 else f"({v})", None)
+            return
+        if op is I.F32_CONST or op is I.F64_CONST:
+            from . import fops
+
+            bits = ins[1]
+            if op is I.F32_CONST:
+                val = fops.f32_from_bits(bits)
+                key = ("f32", bits)
+            else:
+                val = fops.f64_from_bits(bits)
+                key = ("f64", bits)
+            if val != val:
+                self.push(self.consts.name(key, val), None)
+            else:
+                self.push(self.float_lit(val, key), None)
+            return
+        ld = LOADS.get(name)
+        if ld is not None:
+            a = self.pop()
+            addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
+            mem = f"M{ins[3]}"
+            fmt, post = ld
+            if fmt is None:
+                if name == "f32.load":
+                    e = f"_ldf32({mem}, {addr})"
+                else:
+                    e = f"{mem}[{addr}]"
+            else:
+                e = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
+            self.push_result(e)
+            return
+        st = STORES.get(name)
+        if st is not None:
+            v, a = self.pop(), self.pop()
+            addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
+            mem = f"M{ins[3]}"
+            fmt, mask = st
+            if fmt is None:
+                if name == "f32.store":
+                    self.emit(f"_stf32({mem}, {addr}, {v[0]})")
+                else:
+                    self.emit(f"{mem}[{addr}] = {v[0]}{mask}")
+            else:
+                self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {v[0]}{mask})")
+            return
+        tpl = TRAPPING.get(name)
+        if tpl is not None:
+            args = self.popn(len(op.params))
+            self.push_result(tpl.format(*[a[0] for a in args]))
+            return
+        if op is I.CALL:
+            ft = self.all_func_types[ins[1]]
+            args = self.popn(len(ft.params))
+            self.emit_call(f"f{ins[1]}({', '.join(a[0] for a in args)})", ft)
+            return
+        if op is I.CALL_INDIRECT:
+            ft = self.module.types[ins[1]]
+            idx = self.pop()
+            args = self.popn(len(ft.params))
+            self.emit_call(
+                f"_ci(T{ins[2]}, {idx[0]}, ty{ins[1]})({', '.join(a[0] for a in args)})", ft)
+            return
+        if op is I.DROP:
+            self.pop()
+            return
+        if op is I.SELECT or op is I.SELECT_T:
+            c, b = self.pop(), self.pop()
+            a = self.pop()
+            self.push_pure("({0} if {2} else {1})", [a, b, c])
+            return
+        if op is I.GLOBAL_GET:
+            self.push_result(f"G{ins[1]}.value")
+            return
+        if op is I.GLOBAL_SET:
+            e = self.pop()
+            self.emit(f"G{ins[1]}.value = {e[0]}")
+            return
+        if op is I.NOP:
+            return
+        if op is I.UNREACHABLE:
+            self.emit("_unreachable()")
+            self.mark_unreachable()
+            return
+        if op is I.BLOCK or op is I.LOOP or op is I.IF:
+            self.open_block(op, ins, targeted)
+            return
+        if op is I.ELSE:
+            self.do_else()
+            return
+        if op is I.END:
+            self.do_end()
+            return
+        if op is I.BR:
+            self.branch_code(ins[1])
+            self.mark_unreachable()
+            return
+        if op is I.BR_IF:
+            c = self.pop()
+            self.emit(f"if {c[0]}:")
+            self.open_indent()
+            self.branch_code(ins[1])
+            self.indent -= 1
+            self.seg_start()
+            return
+        if op is I.BR_TABLE:
+            self.do_br_table(ins)
+            self.mark_unreachable()
+            return
+        if op is I.RETURN:
+            f = self.ctl[0]
+            self.emit_return(self.stack[len(self.stack) - f.arity:] if f.arity else [])
+            self.mark_unreachable()
+            return
+        self.step_misc(op, ins)
+
+    def emit_call(self, call: str, ft: FuncType) -> None:
+        nres = len(ft.results)
+        if nres == 0:
+            self.emit(call)
+            return
+        k = len(self.stack)
+        names = [f"s{k + i}" for i in range(nres)]
+        for name in names:
+            for j in range(len(self.stack)):
+                d = self.stack[j][1]
+                if d is not None and name in d:
+                    self.materialize(j)
+        if nres == 1:
+            self.emit(f"{names[0]} = {call}")
+        else:
+            self.emit(", ".join(names) + f" = {call}")
+        for name in names:
+            self.stack.append([name, None])
+
+    def step_misc(self, op: I.Op, ins: tuple) -> None:
+        name = op.name
+        if op is I.MEMORY_SIZE:
+            self.push_result(f"(len(M{ins[1]}) >> 16)")
+        elif op is I.MEMORY_GROW:
+            a = self.pop()
+            self.push_result(f"(MI{ins[1]}.grow({a[0]}) & 0xFFFFFFFF)")
+        elif op is I.REF_NULL:
+            self.push("None", None)
+        elif op is I.REF_IS_NULL:
+            self.push_pure("({0} is None)", [self.pop()])
+        elif op is I.REF_FUNC:
+            self.push(f"r{ins[1]}", None)
+        elif op is I.TABLE_GET:
+            a = self.pop()
+            self.push_result(f"_tget(T{ins[1]}, {a[0]})")
+        elif op is I.TABLE_SET:
+            v, a = self.pop(), self.pop()
+            self.emit(f"_tset(T{ins[1]}, {a[0]}, {v[0]})")
+        elif op is I.TABLE_SIZE:
+            self.push_result(f"len(T{ins[1]})")
+        elif op is I.TABLE_GROW:
+            n, v = self.pop(), self.pop()
+            self.push_result(f"(TI{ins[1]}.grow({n[0]}, {v[0]}) & 0xFFFFFFFF)")
+        elif op is I.TABLE_FILL:
+            n, v, d = self.pop(), self.pop(), self.pop()
+            self.emit(f"_tfill(T{ins[1]}, {d[0]}, {v[0]}, {n[0]})")
+        elif op is I.TABLE_COPY:
+            n, s, d = self.pop(), self.pop(), self.pop()
+            self.emit(f"_tcopy(T{ins[1]}, T{ins[2]}, {d[0]}, {s[0]}, {n[0]})")
+        elif op is I.TABLE_INIT:
+            n, s, d = self.pop(), self.pop(), self.pop()
+            self.emit(f"_tinit(T{ins[2]}, _E, {ins[1]}, {d[0]}, {s[0]}, {n[0]})")
+        elif op is I.ELEM_DROP:
+            self.emit(f"_E[{ins[1]}] = ()")
+        elif op is I.MEMORY_FILL:
+            n, v, d = self.pop(), self.pop(), self.pop()
+            self.emit(f"_mfill(M{ins[1]}, {d[0]}, {v[0]}, {n[0]})")
+        elif op is I.MEMORY_COPY:
+            n, s, d = self.pop(), self.pop(), self.pop()
+            self.emit(f"_mcopy(M{ins[1]}, M{ins[2]}, {d[0]}, {s[0]}, {n[0]})")
+        elif op is I.MEMORY_INIT:
+            n, s, d = self.pop(), self.pop(), self.pop()
+            self.emit(f"_minit(M{ins[2]}, _D, {ins[1]}, {d[0]}, {s[0]}, {n[0]})")
+        elif op is I.DATA_DROP:
+            self.emit(f"_D[{ins[1]}] = b''")
+        else:
+            raise InternalError(f"the engine does not support {name} yet")
+
+    # --- structured control --------------------------------------------------------------------
+    def open_block(self, op: I.Op, ins: tuple, targeted: bool) -> None:
+        np_, nr = _block_sig(self.module, ins[1])
+        cond = None
+        if op is I.IF:
+            cond = self.pop()
+        base = len(self.stack) - np_
+        kind = "block" if op is I.BLOCK else "loop" if op is I.LOOP else "if"
+        f = _Frame(kind, base, np_, nr, targeted)
+        if kind != "if" and not f.targeted:
+            # no Python structure: a block or loop that no branch targets is transparent
+            self.ctl.append(f)
+            return
+        self.flush_all()
+        self.force_slots(base, len(self.stack))
+        if f.targeted:
+            self.emit("while True:")
+            self.open_indent()
+            f.py_loop = True
+            f.loop_index = self.loops
+            self.loops += 1
+            if self.loops > MAX_LOOPS:
+                raise TooComplex("loops")
+        if kind == "if":
+            self.emit(f"if {cond[0]}:")
+            self.open_indent()
+        f.indent = self.indent
+        f.body_start = len(self.lines)
+        self.ctl.append(f)
+        if kind != "block":
+            self.seg_start()
+
+    def close_body(self, f: _Frame) -> None:
+        """Emit ``pass`` for an empty Python body."""
+        if len(self.lines) == f.body_start or all(t == "" for _, t in self.lines[f.body_start:]):
+            self.emit("pass")
+
+    def do_else(self) -> None:
+        f = self.ctl[-1]
+        reach = not f.unreachable
+        if reach:
+            vals = self.popn(f.nresults)
+            self.move_to(f.base, vals)
+        self.seg_end()
+        self.close_body(f)
+        f.then_reachable = reach
+        f.has_else = True
+        f.unreachable = False
+        # the else branch starts from the if's parameters, which live in their slots
+        del self.stack[f.base:]
+        for j in range(f.base, f.base + f.nparams):
+            self.stack.append([f"s{j}", None])
+        self.indent -= 1
+        self.emit("else:")
+        self.open_indent()
+        f.body_start = len(self.lines)
+        self.seg_start()
+
+    def do_end(self) -> None:
+        f = self.ctl[-1]
+        reach = not f.unreachable
+        if f.kind == "func":
+            if reach:
+                self.emit_return(self.stack[len(self.stack) - f.arity:] if f.arity else [])
+            self.ctl.pop()
+            return
+        if f.kind != "if" and not f.py_loop:
+            self.ctl.pop()
+            if not reach:
+                # stack below is polymorphic: rebuild the results as slot names that no path sets
+                del self.stack[f.base:]
+                for j in range(f.base, f.base + f.nresults):
+                    self.stack.append([f"s{j}", None])
+                self.ctl[-1].unreachable = True
+            return
+        if reach:
+            vals = self.popn(f.nresults)
+            self.move_to(f.base, vals)
+        self.seg_end()
+        self.close_body(f)
+        if f.kind == "if":
+            if not f.has_else:
+                # the missing else passes the parameters (== results) through
+                after_reach = True
+            else:
+                after_reach = reach or f.then_reachable
+            if f.py_loop:
+                self.indent -= 1
+                self.emit("break")
+            self.indent -= 1
+        else:
+            if reach:
+                self.emit("break")
+            self.indent -= 1
+            after_reach = reach
+        if f.targeted and f.kind != "loop":
+            after_reach = True
+        if f.py_loop:
+            self.loops -= 1
+            self.after_loop(f)
+        self.ctl.pop()
+        del self.stack[f.base:]
+        for j in range(f.base, f.base + f.nresults):
+            self.stack.append([f"s{j}", None])
+        if after_reach:
+            self.seg_start()
+        else:
+            self.ctl[-1].unreachable = True
+
+    def do_br_table(self, ins: tuple) -> None:
+        idx = self.pop()
+        targets = list(ins[1])
+        default = ins[2]
+        if not targets:
+            self.branch_code(default)
+            return
+        k = len(self.stack)
+        tmp = f"s{k}"
+        self.write_slot(k, idx[0])
+        n = len(targets)
+        # indices >= n go to the default: one range test, then a balanced tree over [0, n)
+        self.emit(f"if {tmp} >= {n}:")
+        self.open_indent()
+        self.branch_code(default)
+        self.indent -= 1
+        self._tree(tmp, targets, 0, n)
+
+    def _tree(self, var: str, targets: List[int], lo: int, hi: int) -> None:
+        # all targets in [lo, hi) equal: one leaf
+        if all(t == targets[lo] for t in targets[lo:hi]):
+            self.branch_code(targets[lo])
+            return
+        mid = (lo + hi) // 2
+        self.emit(f"if {var} < {mid}:")
+        self.open_indent()
+        self._tree(var, targets, lo, mid)
+        self.indent -= 1
+        self.emit("else:")
+        self.open_indent()
+        self._tree(var, targets, mid, hi)
+        self.indent -= 1
+
+
+def translate_function(module: Module, func_index: int, fuel: bool) -> Tuple[str, Dict[str, Any]]:
+    """Python source defining ``_wasm_f{func_index}``, and the constants it refers to.
+
+    Raises :class:`TooComplex` when the function's nesting exceeds CPython's compiler limits.
+    """
+    t = FuncTranslator(module, func_index, fuel)
+    src = t.translate()
+    return src, t.consts.values

@@ -1,0 +1,37 @@
+"""A validated module plus its cache of translated functions (shared by all its instances)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Tuple
+
+from .._syntax.ast import Module
+from .codegen import TooComplex, translate_function
+
+
+class CompiledModule:
+    """``code_for(i)`` gives the code object defining ``_wasm_f{i}`` and its constants; source is
+    generated once per module and fuel mode, whatever the number of instances."""
+
+    def __init__(self, module: Module, fuel: bool, eager: bool, memory_limit_pages: int = 65536) -> None:
+        self.module = module
+        self.fuel = fuel
+        self.eager = eager
+        self.memory_limit_pages = memory_limit_pages
+        self._cache: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
+        self.sources: Dict[int, str] = {}
+
+    def code_for(self, index: int) -> Tuple[Any, Dict[str, Any]]:
+        hit = self._cache.get(index)
+        if hit is not None:
+            return hit
+        try:
+            src, consts = translate_function(self.module, index, self.fuel)
+        except TooComplex:
+            from .fallback import translate_fallback
+
+            src, consts = translate_fallback(self.module, index, self.fuel)
+        self.sources[index] = src
+        code = compile(src, f"<wasm function {index}>", "exec")
+        hit = (code, consts)
+        self._cache[index] = hit
+        return hit

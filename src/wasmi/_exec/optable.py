@@ -1,0 +1,205 @@
+"""Python expression templates for the pure numeric operators, keyed by instruction name.
+
+``{0}``, ``{1}`` are the operands (identifiers, literals or parenthesised expressions). A template is
+*pure*: it cannot trap and reads no store state, so the code generator may leave its result as a
+pending expression. Operators that can trap (division, trapping truncation) are in ``TRAPPING`` and
+are always materialised in Wasm order. Names starting with ``_`` are run-time helpers placed in every
+instance namespace (see ``namespace.HELPERS``).
+
+Value representation: i32 unsigned in [0, 2**32); i64 signed in [-2**63, 2**63); floats as Python
+floats (f32 exact single values). Comparisons give Python bools, which are the ints 0 and 1.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Set
+
+M32 = "0xFFFFFFFF"
+_W64 = "((({}) + 0x8000000000000000) & 0xFFFFFFFFFFFFFFFF) - 0x8000000000000000"
+
+
+def _w64(e: str) -> str:
+    return "(" + _W64.format(e) + ")"
+
+
+PURE: Dict[str, str] = {
+    # i32
+    "i32.eqz": "({0} == 0)",
+    "i32.eq": "({0} == {1})",
+    "i32.ne": "({0} != {1})",
+    "i32.lt_u": "({0} < {1})",
+    "i32.gt_u": "({0} > {1})",
+    "i32.le_u": "({0} <= {1})",
+    "i32.ge_u": "({0} >= {1})",
+    "i32.lt_s": "(({0} ^ 0x80000000) < ({1} ^ 0x80000000))",
+    "i32.gt_s": "(({0} ^ 0x80000000) > ({1} ^ 0x80000000))",
+    "i32.le_s": "(({0} ^ 0x80000000) <= ({1} ^ 0x80000000))",
+    "i32.ge_s": "(({0} ^ 0x80000000) >= ({1} ^ 0x80000000))",
+    "i32.clz": "(32 - ({0}).bit_length())",
+    "i32.ctz": "_ctz32({0})",
+    "i32.popcnt": "_popcnt({0})",
+    "i32.add": "(({0} + {1}) & 0xFFFFFFFF)",
+    "i32.sub": "(({0} - {1}) & 0xFFFFFFFF)",
+    "i32.mul": "(({0} * {1}) & 0xFFFFFFFF)",
+    "i32.and": "({0} & {1})",
+    "i32.or": "({0} | {1})",
+    "i32.xor": "({0} ^ {1})",
+    "i32.shl": "(({0} << ({1} & 31)) & 0xFFFFFFFF)",
+    "i32.shr_u": "({0} >> ({1} & 31))",
+    "i32.shr_s": "(((({0} ^ 0x80000000) - 0x80000000) >> ({1} & 31)) & 0xFFFFFFFF)",
+    "i32.rotl": "_rotl32({0}, {1})",
+    "i32.rotr": "_rotr32({0}, {1})",
+    "i32.extend8_s": "((((({0}) & 0xFF) ^ 0x80) - 0x80) & 0xFFFFFFFF)",
+    "i32.extend16_s": "((((({0}) & 0xFFFF) ^ 0x8000) - 0x8000) & 0xFFFFFFFF)",
+    "i32.wrap_i64": "({0} & 0xFFFFFFFF)",
+    # i64
+    "i64.eqz": "({0} == 0)",
+    "i64.eq": "({0} == {1})",
+    "i64.ne": "({0} != {1})",
+    "i64.lt_s": "({0} < {1})",
+    "i64.gt_s": "({0} > {1})",
+    "i64.le_s": "({0} <= {1})",
+    "i64.ge_s": "({0} >= {1})",
+    "i64.lt_u": "(({0} & 0xFFFFFFFFFFFFFFFF) < ({1} & 0xFFFFFFFFFFFFFFFF))",
+    "i64.gt_u": "(({0} & 0xFFFFFFFFFFFFFFFF) > ({1} & 0xFFFFFFFFFFFFFFFF))",
+    "i64.le_u": "(({0} & 0xFFFFFFFFFFFFFFFF) <= ({1} & 0xFFFFFFFFFFFFFFFF))",
+    "i64.ge_u": "(({0} & 0xFFFFFFFFFFFFFFFF) >= ({1} & 0xFFFFFFFFFFFFFFFF))",
+    "i64.clz": "_clz64({0})",
+    "i64.ctz": "_ctz64({0})",
+    "i64.popcnt": "_popcnt({0})",
+    "i64.add": _w64("{0} + {1}"),
+    "i64.sub": _w64("{0} - {1}"),
+    "i64.mul": _w64("{0} * {1}"),
+    "i64.and": "({0} & {1})",
+    "i64.or": "({0} | {1})",
+    "i64.xor": "({0} ^ {1})",
+    "i64.shl": _w64("{0} << ({1} & 63)"),
+    "i64.shr_s": "({0} >> ({1} & 63))",
+    "i64.shr_u": _w64("({0} & 0xFFFFFFFFFFFFFFFF) >> ({1} & 63)"),
+    "i64.rotl": "_rotl64({0}, {1})",
+    "i64.rotr": "_rotr64({0}, {1})",
+    "i64.extend8_s": "(((({0}) & 0xFF) ^ 0x80) - 0x80)",
+    "i64.extend16_s": "(((({0}) & 0xFFFF) ^ 0x8000) - 0x8000)",
+    "i64.extend32_s": "(((({0}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000)",
+    "i64.extend_i32_s": "(({0} ^ 0x80000000) - 0x80000000)",
+    "i64.extend_i32_u": "({0} + 0)",
+    # floats: comparisons
+    "f32.eq": "({0} == {1})",
+    "f32.ne": "({0} != {1})",
+    "f32.lt": "({0} < {1})",
+    "f32.gt": "({0} > {1})",
+    "f32.le": "({0} <= {1})",
+    "f32.ge": "({0} >= {1})",
+    "f64.eq": "({0} == {1})",
+    "f64.ne": "({0} != {1})",
+    "f64.lt": "({0} < {1})",
+    "f64.gt": "({0} > {1})",
+    "f64.le": "({0} <= {1})",
+    "f64.ge": "({0} >= {1})",
+    # f32 arithmetic: computed in double (exact for one op), rounded to single
+    "f32.add": "_f32r({0} + {1})",
+    "f32.sub": "_f32r({0} - {1})",
+    "f32.mul": "_f32r({0} * {1})",
+    "f32.div": "_f32r(_fdivx({0}, {1}))",
+    "f32.sqrt": "_f32r(_fsqrt({0}))",
+    "f32.min": "_fmin({0}, {1})",
+    "f32.max": "_fmax({0}, {1})",
+    "f32.ceil": "_fceil({0})",
+    "f32.floor": "_ffloor({0})",
+    "f32.trunc": "_ftrunc({0})",
+    "f32.nearest": "_fnearest({0})",
+    "f32.abs": "_fabs({0})",
+    "f32.neg": "(-{0})",
+    "f32.copysign": "_copysign({0}, {1})",
+    "f64.add": "({0} + {1})",
+    "f64.sub": "({0} - {1})",
+    "f64.mul": "({0} * {1})",
+    "f64.div": "_fdivx({0}, {1})",
+    "f64.sqrt": "_fsqrt({0})",
+    "f64.min": "_fmin({0}, {1})",
+    "f64.max": "_fmax({0}, {1})",
+    "f64.ceil": "_fceil({0})",
+    "f64.floor": "_ffloor({0})",
+    "f64.trunc": "_ftrunc({0})",
+    "f64.nearest": "_fnearest({0})",
+    "f64.abs": "_fabs({0})",
+    "f64.neg": "(-{0})",
+    "f64.copysign": "_copysign({0}, {1})",
+    # conversions
+    "f32.convert_i32_s": "_f32r(float(({0} ^ 0x80000000) - 0x80000000))",
+    "f32.convert_i32_u": "_f32r(float({0}))",
+    "f32.convert_i64_s": "_f32ci({0})",
+    "f32.convert_i64_u": "_f32ci({0} & 0xFFFFFFFFFFFFFFFF)",
+    "f64.convert_i32_s": "float(({0} ^ 0x80000000) - 0x80000000)",
+    "f64.convert_i32_u": "float({0})",
+    "f64.convert_i64_s": "float({0})",
+    "f64.convert_i64_u": "float({0} & 0xFFFFFFFFFFFFFFFF)",
+    "f32.demote_f64": "_f32r({0})",
+    # multiplying by 1.0 keeps every value and quiets a signalling NaN, as promotion must
+    "f64.promote_f32": "({0} * 1.0)",
+    "i32.reinterpret_f32": "_f32bits({0})",
+    "f32.reinterpret_i32": "_f32frombits({0})",
+    "i64.reinterpret_f64": "_f64bits({0})",
+    "f64.reinterpret_i64": "_f64frombits({0})",
+    "i32.trunc_sat_f32_s": "_i32tss({0})",
+    "i32.trunc_sat_f32_u": "_i32tsu({0})",
+    "i32.trunc_sat_f64_s": "_i32tss({0})",
+    "i32.trunc_sat_f64_u": "_i32tsu({0})",
+    "i64.trunc_sat_f32_s": "_i64tss({0})",
+    "i64.trunc_sat_f32_u": "_i64tsu({0})",
+    "i64.trunc_sat_f64_s": "_i64tss({0})",
+    "i64.trunc_sat_f64_u": "_i64tsu({0})",
+}
+
+TRAPPING: Dict[str, str] = {
+    "i32.div_s": "_i32divs({0}, {1})",
+    "i32.div_u": "_i32divu({0}, {1})",
+    "i32.rem_s": "_i32rems({0}, {1})",
+    "i32.rem_u": "_i32remu({0}, {1})",
+    "i64.div_s": "_i64divs({0}, {1})",
+    "i64.div_u": "_i64divu({0}, {1})",
+    "i64.rem_s": "_i64rems({0}, {1})",
+    "i64.rem_u": "_i64remu({0}, {1})",
+    "i32.trunc_f32_s": "_i32ts({0})",
+    "i32.trunc_f32_u": "_i32tu({0})",
+    "i32.trunc_f64_s": "_i32ts({0})",
+    "i32.trunc_f64_u": "_i32tu({0})",
+    "i64.trunc_f32_s": "_i64ts({0})",
+    "i64.trunc_f32_u": "_i64tu({0})",
+    "i64.trunc_f64_s": "_i64ts({0})",
+    "i64.trunc_f64_u": "_i64tu({0})",
+}
+
+# (struct format, post-processing template) per load; "" means the raw unpacked value
+LOADS: Dict[str, tuple] = {
+    "i32.load": ("<I", ""),
+    "i64.load": ("<q", ""),
+    "f32.load": (None, ""),
+    "f64.load": ("<d", ""),
+    "i32.load8_s": ("<b", " & 0xFFFFFFFF"),
+    "i32.load8_u": (None, ""),
+    "i32.load16_s": ("<h", " & 0xFFFFFFFF"),
+    "i32.load16_u": ("<H", ""),
+    "i64.load8_s": ("<b", ""),
+    "i64.load8_u": (None, ""),
+    "i64.load16_s": ("<h", ""),
+    "i64.load16_u": ("<H", ""),
+    "i64.load32_s": ("<i", ""),
+    "i64.load32_u": ("<I", ""),
+}
+
+# (struct format, mask applied to the value first)
+STORES: Dict[str, tuple] = {
+    "i32.store": ("<I", ""),
+    "i64.store": ("<q", ""),
+    "f32.store": (None, ""),
+    "f64.store": ("<d", ""),
+    "i32.store8": (None, " & 0xFF"),
+    "i32.store16": ("<H", " & 0xFFFF"),
+    "i64.store8": (None, " & 0xFF"),
+    "i64.store16": ("<H", " & 0xFFFF"),
+    "i64.store32": ("<I", " & 0xFFFFFFFF"),
+}
+
+# templates that use an operand twice: that operand must be a plain name or literal
+MULTI_USE: Set[str] = set()

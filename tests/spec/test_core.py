@@ -1,0 +1,29 @@
+"""Every non-SIMD core/ script of the spec suite, fuel off and on: one case per file and mode.
+
+Skips come only from tests/skip-manifest.tsv (area ``spec``); they are counted and printed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from _support import REPO, core_files
+from wasmi._script.runner import load_skips, run_file
+
+FILES = core_files(simd=False)
+SKIPS = load_skips(str(REPO / "tests" / "skip-manifest.tsv"))
+
+
+def test_the_suite_is_there() -> None:
+    assert len(FILES) == 90, f"expected the 90 non-SIMD core scripts, found {len(FILES)}"
+
+
+@pytest.mark.parametrize("fuel", [False, True], ids=["nofuel", "fuel"])
+@pytest.mark.parametrize("path", FILES, ids=[f.name for f in FILES])
+def test_core_script(path, fuel: bool) -> None:
+    r = run_file(str(path), fuel=fuel, skips=SKIPS)
+    if r.skipped:
+        print(f"{path.name}: {r.skipped} assertions skipped by the manifest")
+    problems = [f"line {f['line']}: {f['command']}: {f['message']}" for f in r.failures + r.errors]
+    assert not problems, f"{len(problems)} problems in {path.name}:\n" + "\n".join(problems[:30])
+    assert r.passed + r.skipped > 0 or path.name == "inline-module.wast"
