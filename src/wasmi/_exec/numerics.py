@@ -163,7 +163,7 @@ EXPR.update(
         "f64.copysign": "copysign({0}, {1})",
         "f64.min": "({0} if {0} < {1} else {1} if {1} < {0} else f64_min({0}, {1}))",
         "f64.max": "({0} if {0} > {1} else {1} if {1} > {0} else f64_max({0}, {1}))",
-        "f64.sqrt": "(sqrt({0}) if not {0} < 0.0 else NAN)",
+        "f64.sqrt": "(sqrt({0}) if {0} >= 0.0 else f64_sqrt({0}))",
         "f64.convert_i32_s": "float(({0} ^ 0x80000000) - 0x80000000)",
         "f64.convert_i32_u": "float({0})",
         "f64.promote_f32": "({0} if {0} == {0} else {0} + 0.0)",
@@ -191,7 +191,6 @@ NAMESPACE.update(
     F32_ROUND_LIMIT=F32_ROUND_LIMIT,
     copysign=copysign,
     sqrt=sqrt,
-    NAN=NAN,
 )
 
 __all__ = sorted(

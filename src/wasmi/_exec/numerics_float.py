@@ -75,9 +75,10 @@ f32_nearest = f64_nearest
 
 
 def f64_sqrt(x: float) -> float:
-    if not x < 0.0:  # true for >= -0.0, +inf and NaN (math.sqrt propagates a NaN operand)
+    if x >= 0.0:  # -0.0 included: sqrt(-0.0) is -0.0
         return sqrt(x)
-    return NAN
+    # PyPy's math.sqrt returns a NaN operand as is, so quiet it here (x + 0.0 keeps the payload).
+    return x + 0.0 if x != x else NAN
 
 
 def f64_add(a: float, b: float) -> float:
@@ -124,9 +125,9 @@ def f64_max(a: float, b: float) -> float:
 
 
 def f32_sqrt(x: float) -> float:
-    if not x < 0.0:
+    if x >= 0.0:
         return f32_unpack(f32_pack(sqrt(x)))[0]  # cannot overflow: sqrt shrinks
-    return NAN
+    return x + 0.0 if x != x else NAN
 
 
 def f32_add(a: float, b: float) -> float:
