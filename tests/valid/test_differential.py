@@ -1,6 +1,7 @@
 """Differential test of the validator against `wasm-tools validate --features wasm2`.
 
-Modules come from `wasm-tools smith` restricted to the 2.0 feature set, seeded and reproducible, plus
+Modules come from `wasm-tools smith` restricted to the 2.0 feature set, seeded and reproducible (every
+other seed with `--allow-invalid-funcs`, whose arbitrary bodies are mostly invalid), plus
 mutated variants: random byte replacements and targeted ones that keep the code section decodable
 (swapping operators without immediates, changing small index immediates and block types, blanking an
 instruction with `nop`s or with `unreachable` and `nop`s). Only the
@@ -73,16 +74,18 @@ def _known() -> dict:
     return out
 
 
-def smith(seed: int, workdir: Path) -> Optional[bytes]:
+def smith(seed: int, workdir: Path, invalid_funcs: bool = False) -> Optional[bytes]:
     """A smith module from this seed; seeds whose module has no function body are re-drawn (from the
-    same generator, so still reproducible), since the targeted mutations need code."""
+    same generator, so still reproducible), since the targeted mutations need code. With
+    ``invalid_funcs`` smith fills function bodies with arbitrary operators (often invalid ones)."""
     rng = random.Random(seed)
     out = workdir / f"smith-{seed}.wasm"
     data = None
     for _attempt in range(10):
         size = rng.choice((1000, 4000, 12000, 30000))
         raw = bytes(rng.getrandbits(8) for _ in range(size))
-        r = subprocess.run([TOOL, "smith", *SMITH_FLAGS, "-o", str(out)], input=raw, capture_output=True)
+        extra = ["--allow-invalid-funcs", "true"] if invalid_funcs else []
+        r = subprocess.run([TOOL, "smith", *SMITH_FLAGS, *extra, "-o", str(out)], input=raw, capture_output=True)
         if r.returncode != 0:
             continue  # smith could not build a module from these bytes (exit status 2)
         data = out.read_bytes()
@@ -169,35 +172,43 @@ def mutate(data: bytes, rng: random.Random) -> Optional[bytes]:
 def run_one(seed: int, mutations: int, workdir: Path) -> Tuple[List[str], dict]:
     stats = {"originals": 0, "mutants": 0, "compared": 0, "undecodable": 0, "invalid": 0}
     problems: List[str] = []
-    data = smith(seed, workdir)
+    # Odd seeds: smith's arbitrary-operator bodies, compared like mutants; even seeds: valid modules.
+    arbitrary = seed % 2 == 1
+    data = smith(seed, workdir, invalid_funcs=arbitrary)
     if data is None:
         return problems, stats
     stats["originals"] += 1
     ours, msg = our_verdict(data)
-    if ours is not True:
+    if not arbitrary and ours is not True:
         problems.append(f"{seed}:0: smith module rejected by us: {msg}")
+    elif arbitrary:
+        _compare(data, f"{seed}:0", workdir, stats, problems)
     rng = random.Random(seed * 7919 + 1)
     for k in range(1, mutations + 1):
         mutant = mutate(data, rng)
         if mutant is None or mutant == data:
             continue
         stats["mutants"] += 1
-        ours, our_msg = our_verdict(mutant)
-        if ours is None:
-            stats["undecodable"] += 1
-            continue
-        theirs, their_msg = tool_verdict(mutant, workdir, f"m-{seed}-{k}.wasm")
-        if theirs is None:
-            stats["undecodable"] += 1
-            continue
-        stats["compared"] += 1
-        stats["invalid"] += theirs is False
-        if ours != theirs:
-            problems.append(
-                f"{seed}:{k}: ours {'valid' if ours else 'invalid'} ({our_msg}), "
-                f"wasm-tools {'valid' if theirs else 'invalid'} ({their_msg})"
-            )
+        _compare(mutant, f"{seed}:{k}", workdir, stats, problems)
     return problems, stats
+
+
+def _compare(data: bytes, item: str, workdir: Path, stats: dict, problems: List[str]) -> None:
+    ours, our_msg = our_verdict(data)
+    if ours is None:
+        stats["undecodable"] += 1
+        return
+    theirs, their_msg = tool_verdict(data, workdir, f"m-{item.replace(':', '-')}.wasm")
+    if theirs is None:
+        stats["undecodable"] += 1
+        return
+    stats["compared"] += 1
+    stats["invalid"] += theirs is False
+    if ours != theirs:
+        problems.append(
+            f"{item}: ours {'valid' if ours else 'invalid'} ({our_msg}), "
+            f"wasm-tools {'valid' if theirs else 'invalid'} ({their_msg})"
+        )
 
 
 def test_differential_against_wasm_tools(large: bool) -> None:
