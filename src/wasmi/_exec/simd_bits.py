@@ -9,13 +9,18 @@ all lanes at once:
 * ``L[w]``   every lane's other bits (``H[w] ^ ALL``).
 
 Scalar lane values follow the engine's representation: i32 unsigned, i64 signed, f64 ``float``, f32 a
-``float`` holding a single-precision value whose NaN payload sits in the double's top mantissa bits.
+``float`` holding a single-precision value whose NaN payload sits in the double's top mantissa bits
+(converted by ``numerics_bits``, re-exported here).
 """
 
 from __future__ import annotations
 
 import struct
 from typing import Dict, List
+
+# The scalar engine's exact conversions (one definition of the f32 NaN-payload mapping).
+from .numerics_bits import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits  # noqa: F401
+from .numerics_bits import f32_round as round_f32
 
 ALL = (1 << 128) - 1
 M32 = 0xFFFFFFFF
@@ -51,50 +56,8 @@ U32 = struct.Struct("<I")
 U64 = struct.Struct("<Q")
 
 
-def f32_from_bits(b: int) -> float:
-    """The engine's f32 value for single-precision bits ``b`` (NaN payloads kept). Raises nothing."""
-    if b & 0x7F800000 == 0x7F800000 and b & 0x7FFFFF:
-        # struct's '<f' would widen through C's float->double conversion, which quiets signalling NaNs.
-        return F64.unpack(U64.pack(((b >> 31) << 63) | 0x7FF0000000000000 | ((b & 0x7FFFFF) << 29)))[0]
-    return F32.unpack(U32.pack(b))[0]
-
-
-def f32_to_bits(x: float) -> int:
-    """Single-precision bits of the engine's f32 value ``x`` (exactly representable, or a NaN).
-
-    Raises OverflowError only if ``x`` is a finite double outside the single range (an engine bug).
-    """
-    if x != x:
-        d = U64.unpack(F64.pack(x))[0]
-        # A NaN whose payload lies only in the low 29 bits is not a valid f32 encoding; keep it a NaN.
-        return ((d >> 63) << 31) | 0x7F800000 | (((d >> 29) & 0x7FFFFF) or 0x400000)
-    return U32.unpack(F32.pack(x))[0]
-
-
-def f64_from_bits(b: int) -> float:
-    """The f64 value of IEEE double bits ``b`` (payloads kept: struct copies doubles bytewise)."""
-    return F64.unpack(U64.pack(b))[0]
-
-
-def f64_to_bits(x: float) -> int:
-    """IEEE double bits of ``x``."""
-    return U64.unpack(F64.pack(x))[0]
-
-
-def round_f32(x: float) -> float:
-    """``x`` rounded to single precision (to nearest, ties to even; overflow gives ±inf).
-
-    Exact for results of one double +, -, *, / or sqrt on single operands (53 >= 2*24+2 bits).
-    """
-    try:
-        return F32.unpack(F32.pack(x))[0]
-    except OverflowError:
-        # struct refuses finite values that round to infinity; round-to-nearest makes them ±inf.
-        return x * 1e300
-
-
 def pack_f32x4(x0: float, x1: float, x2: float, x3: float) -> int:
-    """Four doubles rounded to single precision as one v128 (the slow path of the f32x4 ops)."""
+    """Four doubles rounded to single precision (overflow to ±inf) as one v128. Raises nothing."""
     try:
         return int.from_bytes(F32x4.pack(x0, x1, x2, x3), "little")
     except OverflowError:

@@ -31,6 +31,7 @@ _NS32 = _S32 ^ ((1 << 128) - 1)
 _NS64 = _S64 ^ ((1 << 128) - 1)
 _L1, _L2, _L3 = M32 << 32, M32 << 64, M32 << 96
 _Q1 = M64 << 64
+_f32x4_pack = F32x4.pack
 _i4 = struct.Struct("<4i")
 _I4 = struct.Struct("<4I")
 _i2 = struct.Struct("<2i")
@@ -125,24 +126,35 @@ def _trunc_sat_u32(x: float) -> int:
 
 
 # ---- f32x4 arithmetic --------------------------------------------------------------------------
+# The pack is inlined in the hot ops; struct raises OverflowError for a lane that rounds to infinity,
+# and pack_f32x4 then rounds lane by lane.
 
 
 def f32x4_add(a: int, b: int) -> int:
     x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
-    return pack_f32x4(x0 + y0, x1 + y1, x2 + y2, x3 + y3)
+    try:
+        return int.from_bytes(_f32x4_pack(x0 + y0, x1 + y1, x2 + y2, x3 + y3), "little")
+    except OverflowError:
+        return pack_f32x4(x0 + y0, x1 + y1, x2 + y2, x3 + y3)
 
 
 def f32x4_sub(a: int, b: int) -> int:
     x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
-    return pack_f32x4(x0 - y0, x1 - y1, x2 - y2, x3 - y3)
+    try:
+        return int.from_bytes(_f32x4_pack(x0 - y0, x1 - y1, x2 - y2, x3 - y3), "little")
+    except OverflowError:
+        return pack_f32x4(x0 - y0, x1 - y1, x2 - y2, x3 - y3)
 
 
 def f32x4_mul(a: int, b: int) -> int:
     x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
-    return pack_f32x4(x0 * y0, x1 * y1, x2 * y2, x3 * y3)
+    try:
+        return int.from_bytes(_f32x4_pack(x0 * y0, x1 * y1, x2 * y2, x3 * y3), "little")
+    except OverflowError:
+        return pack_f32x4(x0 * y0, x1 * y1, x2 * y2, x3 * y3)
 
 
 def f32x4_div(a: int, b: int) -> int:

@@ -1,0 +1,165 @@
+"""Per-op cost (ns) of the SIMD lane functions on random operands, and a summing kernel.
+
+Run: python3 benchmarks/simd_kernel/ops.py [--json out.json]
+Figures are the minimum over 5 repeats of timeit (noise on a shared machine only adds time).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import struct
+import sys
+import timeit
+
+from wasmi._exec import simd
+from wasmi._exec.simd_bits import H, L
+
+R = random.Random(1)
+A, B = R.getrandbits(128), R.getrandbits(128)
+FA = int.from_bytes(struct.pack("<4f", 1.5, -2.25, 1e30, 3.0), "little")
+FB = int.from_bytes(struct.pack("<4f", 0.5, 7.0, 1e10, -0.0), "little")
+DA = int.from_bytes(struct.pack("<2d", 1.5, -2.25), "little")
+DB = int.from_bytes(struct.pack("<2d", 0.5, 7.0), "little")
+MEM = bytearray(R.getrandbits(8) for _ in range(4096))
+SHUF = bytes(R.randrange(32) for _ in range(16))
+
+CASES = [
+    ("v128.and", "f(A, B)"),
+    ("v128.bitselect", "f(A, B, A ^ B)"),
+    ("v128.any_true", "f(A)"),
+    ("i8x16.add", "f(A, B)"),
+    ("i16x8.add", "f(A, B)"),
+    ("i32x4.add", "f(A, B)"),
+    ("i64x2.add", "f(A, B)"),
+    ("i32x4.sub", "f(A, B)"),
+    ("i8x16.neg", "f(A)"),
+    ("i32x4.abs", "f(A)"),
+    ("i16x8.mul", "f(A, B)"),
+    ("i32x4.mul", "f(A, B)"),
+    ("i64x2.mul", "f(A, B)"),
+    ("i8x16.eq", "f(A, B)"),
+    ("i32x4.eq", "f(A, B)"),
+    ("i8x16.lt_s", "f(A, B)"),
+    ("i32x4.lt_u", "f(A, B)"),
+    ("i32x4.min_s", "f(A, B)"),
+    ("i8x16.add_sat_s", "f(A, B)"),
+    ("i16x8.sub_sat_u", "f(A, B)"),
+    ("i8x16.avgr_u", "f(A, B)"),
+    ("i32x4.shl", "f(A, 5)"),
+    ("i16x8.shr_s", "f(A, 3)"),
+    ("i8x16.popcnt", "f(A)"),
+    ("i8x16.all_true", "f(A)"),
+    ("i8x16.bitmask", "f(A)"),
+    ("i8x16.shuffle", "f(A, B, SHUF)"),
+    ("i8x16.swizzle", "f(A, B)"),
+    ("i8x16.splat", "f(0x7F)"),
+    ("i32x4.splat", "f(0x12345678)"),
+    ("f32x4.splat", "f(1.5)"),
+    ("i32x4.extract_lane", "f(A, 2)"),
+    ("f32x4.extract_lane", "f(FA, 2)"),
+    ("i32x4.replace_lane", "f(A, 2, 7)"),
+    ("i8x16.narrow_i16x8_s", "f(A, B)"),
+    ("i16x8.extend_low_i8x16_s", "f(A)"),
+    ("i32x4.extmul_low_i16x8_s", "f(A, B)"),
+    ("i32x4.dot_i16x8_s", "f(A, B)"),
+    ("i16x8.q15mulr_sat_s", "f(A, B)"),
+    ("f32x4.add", "f(FA, FB)"),
+    ("f32x4.mul", "f(FA, FB)"),
+    ("f32x4.div", "f(FA, FB)"),
+    ("f32x4.min", "f(FA, FB)"),
+    ("f32x4.pmin", "f(FA, FB)"),
+    ("f32x4.lt", "f(FA, FB)"),
+    ("f32x4.sqrt", "f(FA)"),
+    ("f32x4.nearest", "f(FA)"),
+    ("f32x4.abs", "f(FA)"),
+    ("f64x2.add", "f(DA, DB)"),
+    ("f64x2.mul", "f(DA, DB)"),
+    ("f64x2.min", "f(DA, DB)"),
+    ("i32x4.trunc_sat_f32x4_s", "f(FA)"),
+    ("f32x4.convert_i32x4_s", "f(A)"),
+    ("v128.load", "f(MEM, 64)"),
+    ("v128.store", "f(MEM, 64, A)"),
+    ("v128.load8x8_s", "f(MEM, 64)"),
+    ("v128.load32_splat", "f(MEM, 64)"),
+    ("v128.load32_lane", "f(MEM, 64, A, 1)"),
+    ("v128.store32_lane", "f(MEM, 64, A, 1)"),
+]
+
+
+def per_op(number: int = 20000) -> dict:
+    out = {}
+    base = min(timeit.repeat("g(A, B)", globals={"g": lambda a, b: a, "A": A, "B": B}, number=number, repeat=5))
+    out["(empty call)"] = base / number * 1e9
+    for name, stmt in CASES:
+        g = {"f": simd.SIMD_FUNCS[name], "A": A, "B": B, "FA": FA, "FB": FB, "DA": DA, "DB": DB, "MEM": MEM,
+             "SHUF": SHUF}
+        out[name] = min(timeit.repeat(stmt, globals=g, number=number, repeat=5)) / number * 1e9
+    return out
+
+
+# ---- kernel: sum of n i32 in memory -----------------------------------------------------------------
+
+_u32_from = struct.Struct("<I").unpack_from
+_add = simd.i32x4_add
+_load = simd.v128_load
+_extract = simd.i32x4_extract_lane
+_L32, _H32 = L[32], H[32]
+
+
+def scalar_sum(mem, n: int) -> int:
+    """What generated code does for `i32.load; i32.add` per element."""
+    acc, p, end = 0, 0, 4 * n
+    while p < end:
+        acc = (acc + _u32_from(mem, p)[0]) & 0xFFFFFFFF
+        p += 4
+    return acc
+
+
+def simd_sum_calls(mem, n: int) -> int:
+    """`v128.load; i32x4.add` per 4 elements through the simd functions, then a horizontal add."""
+    acc, p, end = 0, 0, 4 * n
+    while p < end:
+        acc = _add(acc, _load(mem, p))
+        p += 16
+    return (_extract(acc, 0) + _extract(acc, 1) + _extract(acc, 2) + _extract(acc, 3)) & 0xFFFFFFFF
+
+
+_Q2 = struct.Struct("<2Q").unpack_from
+
+
+def simd_sum_inline(mem, n: int) -> int:
+    """The same with the load and the add inlined (the EXPR templates of wasmi._exec.simd)."""
+    acc, p, end = 0, 0, 4 * n
+    while p < end:
+        lo, hi = _Q2(mem, p)
+        v = lo | (hi << 64)
+        acc = ((acc & _L32) + (v & _L32)) ^ ((acc ^ v) & _H32)
+        p += 16
+    return (acc + (acc >> 32) + (acc >> 64) + (acc >> 96)) & 0xFFFFFFFF
+
+
+def kernel(n: int = 16384) -> dict:
+    mem = bytearray(R.getrandbits(8) for _ in range(4 * n))
+    want = sum(struct.unpack(f"<{n}I", mem)) & 0xFFFFFFFF
+    out = {}
+    for fn in (scalar_sum, simd_sum_calls, simd_sum_inline):
+        assert fn(mem, n) == want, fn.__name__
+        t = min(timeit.repeat(lambda: fn(mem, n), number=5, repeat=5)) / 5
+        out[fn.__name__] = {"ms": t * 1e3, "ns_per_element": t / n * 1e9}
+    return out
+
+
+def main() -> None:
+    res = {"python": sys.version.split()[0], "per_op_ns": per_op(), "kernel_sum_i32": kernel()}
+    for name, ns in res["per_op_ns"].items():
+        print(f"{name:28s} {ns:8.0f} ns")
+    for name, r in res["kernel_sum_i32"].items():
+        print(f"{name:28s} {r['ms']:8.2f} ms  {r['ns_per_element']:6.1f} ns/element")
+    if "--json" in sys.argv:
+        with open(sys.argv[sys.argv.index("--json") + 1], "w") as fh:
+            json.dump(res, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()
