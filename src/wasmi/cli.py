@@ -86,7 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    ns = build_parser().parse_args(argv)
+    parser = build_parser()
+    # `run FILE --invoke NAME ARGS...`: argparse gives the positionals after an option to no one
+    ns, extra = parser.parse_known_args(argv)
+    if extra:
+        if ns.command != "run" or any(e.startswith("--") for e in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        ns.args = list(ns.args) + extra
     try:
         return int(ns.func(ns))
     except WasmiError as e:

@@ -105,7 +105,8 @@ def _annot_type(a: Any, what: str) -> ValType:
     if a is float:
         return ValType.F64
     if isinstance(a, str):
-        key = a.split(".")[-1].lower()
+        # under `from __future__ import annotations` a string annotation arrives quoted once more
+        key = a.strip().strip("'\"").split(".")[-1].lower()
         if key in _ANNOT:
             return _ANNOT[key]
     raise TypeError(f"cannot tell the Wasm type of {what} from its annotation {a!r}")
@@ -116,10 +117,13 @@ def _type_from_annotations(fn: Callable[..., Any]) -> tuple:
     params = list(sig.parameters.values())
     pass_caller = False
     if params and (params[0].name == "caller" or params[0].annotation in (Caller, "Caller", "wasmi.Caller")):
+        # the first parameter receives the Caller
         pass_caller = True
         params = params[1:]
     ptypes = [_annot_type(p.annotation, f"parameter {p.name!r}") for p in params]
     ra = sig.return_annotation
+    if isinstance(ra, str):
+        ra = ra.strip().strip("'\"")
     if ra is inspect.Signature.empty or ra is None or ra == "None":
         rtypes: List[ValType] = []
     elif isinstance(ra, (tuple, list)):

@@ -10,7 +10,7 @@ import math
 import struct
 from typing import Any, Dict, List
 
-from ..errors import Trap, TrapCode
+from ..errors import InternalError, Trap, TrapCode
 from . import fops
 
 _OOB_MEM = TrapCode.MemoryOutOfBounds
@@ -19,6 +19,10 @@ _OOB_TABLE = TrapCode.TableOutOfBounds
 
 def _unreachable() -> None:
     raise Trap(TrapCode.UnreachableCodeReached)
+
+
+def _fell_off() -> None:
+    raise InternalError("the state machine of a translated function fell off a state")
 
 
 def _oof() -> None:
@@ -119,6 +123,7 @@ _S = struct.Struct
 HELPERS: Dict[str, Any] = {
     "_unreachable": _unreachable,
     "_oof": _oof,
+    "_fell_off": _fell_off,
     "_ci": _ci,
     "_tget": _tget,
     "_tset": _tset,
