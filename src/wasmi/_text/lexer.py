@@ -13,12 +13,13 @@ parentheses are left for the parser to report.
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Dict, List, Tuple, Union
 
 from ..errors import EncodingError, LexError, WatError
 
-__all__ = ["Reserved", "tokenize", "position", "error_at"]
+__all__ = ["Reserved", "tokenize", "position", "error_at", "decode_utf8"]
 
 
 class Reserved(str):
@@ -28,7 +29,7 @@ class Reserved(str):
 
 
 _IDCHAR = r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]"
-_STRING = r'"(?:[^"\\]|\\.)*"'
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 # One compiled alternation, tried by finditer; nested block comments and unknown characters leave
 # the fast loop (see tokenize).
 _TOKEN = re.compile(
@@ -42,6 +43,18 @@ _TOKEN = re.compile(
     rf"|(?P<atom>{_IDCHAR}+)(?!\")"
     rf"|(?P<res>(?:{_IDCHAR}+|{_STRING})+)"
 )
+_SPACE = re.compile(r"(?:[ \t\n\r]+|;;[^\n]*)*")
+# The main loop's pattern: optional white space and line comments, then one token, so each loop
+# iteration yields a token. Group numbers: 1 atom, 2 "(;", 3 "(@", 4 "(", 5 ")", 6 string, 7 reserved.
+_FAST = re.compile(
+    r"(?:[ \t\n\r]+|;;[^\n]*)*"
+    rf"(?:({_IDCHAR}+)(?!\")"
+    r"|(\(;)|(\(@)|(\()|(\))"
+    rf"|({_STRING})(?!{_IDCHAR}|\")"
+    rf"|((?:{_IDCHAR}+|{_STRING})+)"
+    r"|\Z)"
+)
+_QUOTED_ID = re.compile(rf"\$({_STRING})\Z")
 _COMMENT_MARK = re.compile(r"\(;|;\)")
 _ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{2})|u\{([0-9a-fA-F](?:_?[0-9a-fA-F])*)\}|(.))", re.S)
 _BAD_STRCHAR = re.compile(r"[\x00-\x1f\x7f]")
@@ -65,6 +78,11 @@ def error_at(cls: type, message: str, text: str, offset: int) -> WatError:
     return cls(message, line, col, src)
 
 
+_FAST_ESCAPES = re.compile(r'[^\\]*(?:\\(?:[0-9a-fA-F]{2}|[tnr"\'\\])[^\\]*)*\Z')
+_NON_HEX_ESCAPE = re.compile(r'\\[tnr"\']')
+_HEX_ESCAPE = re.compile(r"\\([0-9a-fA-F]{2})")
+
+
 def _decode_string(body: str, text: str, offset: int) -> bytes:
     """Decode the inside of a string literal to bytes. Raises LexError on a bad escape or character."""
     bad = _BAD_STRCHAR.search(body)
@@ -72,6 +90,17 @@ def _decode_string(body: str, text: str, offset: int) -> bytes:
         raise error_at(LexError, "malformed string: control character in string", text, offset + 1 + bad.start())
     if "\\" not in body:
         return body.encode("utf-8")
+    if _FAST_ESCAPES.match(body):
+        # Only \hh and the one-letter escapes Python shares: let the C codec do the work (data
+        # segments of big modules are mostly escapes). Split at the \\\\ escapes first, so that
+        # every remaining backslash starts an escape.
+        parts = body.split("\\\\")
+        if _NON_HEX_ESCAPE.search(body) is None:
+            parts = [part.replace("\\", "\\x") for part in parts]
+        else:
+            parts = [_HEX_ESCAPE.sub(r"\\x\1", part) for part in parts]
+        body = "\\x5c".join(parts)
+        return codecs.escape_decode(body.encode("utf-8"))[0]  # type: ignore[attr-defined]
     out = bytearray()
     pos = 0
     for m in _ESCAPE.finditer(body):
@@ -107,106 +136,109 @@ def _skip_block_comment(text: str, start: int) -> int:
     raise error_at(LexError, "unclosed comment", text, start)
 
 
-def tokenize(text: str) -> Tuple[List[Token], List[int], Dict[int, int]]:
-    """Split ``text`` into tokens. Annotations ``(@id ...)`` are dropped.
+def _skip_annotation(text: str, start: int) -> int:
+    """Offset just past the annotation ``(@id ...)`` opening at ``start``; its tokens must still lex.
+    Raises LexError."""
+    m = _TOKEN.match(text, start + 2)
+    if m is None or m.lastgroup not in ("atom", "str"):
+        raise error_at(LexError, "malformed annotation id", text, start)
+    depth = 1
+    pos = start + 2
+    n = len(text)
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        pos = m.end()
+        if kind == "lp" or kind == "ann":
+            depth += 1
+        elif kind == "rp":
+            depth -= 1
+            if depth == 0:
+                return pos
+        elif kind == "bc":
+            pos = _skip_block_comment(text, m.start())
+        elif kind == "str":
+            _decode_string(m.group()[1:-1], text, m.start())
+    raise error_at(LexError, "unclosed annotation", text, start)
 
-    Raises :class:`LexError` (unknown character, unterminated string or comment, bad escape).
+
+def _quoted_id(tok: str, text: str, offset: int) -> str:
+    """``$"name"`` is the identifier ``$name`` (names that are not idchars)."""
+    raw = _decode_string(tok[2:-1], text, offset + 1)
+    if not raw:
+        raise error_at(LexError, "empty identifier", text, offset)
+    return "$" + decode_utf8(raw, text, offset)
+
+
+def tokenize(text: str) -> Tuple[List[Token], List[int], Dict[int, int]]:
+    """Split ``text`` into tokens. Comments and annotations ``(@id ...)`` are dropped.
+
+    Raises :class:`LexError` (unknown character, unterminated string or comment, bad escape) or
+    :class:`EncodingError` (a quoted identifier that is not UTF-8).
     """
     toks: List[Token] = []
     offs: List[int] = []
     close: Dict[int, int] = {}
     opened: List[int] = []
-    annotations = False
     append_tok = toks.append
     append_off = offs.append
     pos = 0
     n = len(text)
+    finditer = _FAST.finditer
     while pos < n:
-        restart = False
-        for m in _TOKEN.finditer(text, pos):
-            start = m.start()
-            if start != pos:  # finditer skipped a character nothing matches
+        for m in finditer(text, pos):
+            if m.start() != pos:  # nothing matched at pos: finditer searched ahead
                 break
-            kind = m.lastgroup
+            g = m.lastindex
             pos = m.end()
-            if kind == "atom":
-                append_tok(m.group())
-                append_off(start)
-            elif kind == "ws" or kind == "lc":
-                pass
-            elif kind == "lp":
+            if g == 1:
+                append_tok(m.group(1))
+                append_off(m.start(1))
+            elif g == 4:
                 opened.append(len(toks))
                 append_tok("(")
-                append_off(start)
-            elif kind == "rp":
+                append_off(m.start(4))
+            elif g == 5:
                 if opened:
                     close[opened.pop()] = len(toks)
                 append_tok(")")
+                append_off(m.start(5))
+            elif g == 6:
+                start = m.start(6)
+                append_tok(_decode_string(m.group(6)[1:-1], text, start))
                 append_off(start)
-            elif kind == "str":
-                append_tok(_decode_string(m.group()[1:-1], text, start))
-                append_off(start)
-            elif kind == "bc":
-                pos = _skip_block_comment(text, start)
-                restart = True
+            elif g == 2:
+                pos = _skip_block_comment(text, m.start(2))
                 break
-            elif kind == "ann":
-                annotations = True
-                opened.append(len(toks))
-                append_tok("(@")
-                append_off(start)
-            else:
-                append_tok(Reserved(m.group()))
-                append_off(start)
-        else:
-            if pos < n:  # finditer ended without reaching the end: nothing matched at pos
-                pass
-            else:
+            elif g == 3:
+                pos = _skip_annotation(text, m.start(3))
                 break
-        if restart:
-            continue
-        if pos < n:
+            elif g == 7:
+                start = m.start(7)
+                tok = m.group(7)
+                if _QUOTED_ID.match(tok):
+                    append_tok(_quoted_id(tok, text, start))
+                else:
+                    append_tok(Reserved(tok))
+                append_off(start)
+            else:  # only whitespace and comments up to the end
+                pos = n
+                break
+        if pos >= n:
+            break
+        if _FAST.match(text, pos) is None:
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= n:
+                break
             ch = text[pos]
             if ch == '"':
                 raise error_at(LexError, "unclosed string", text, pos)
             if ch == ";" and text.startswith(";)", pos):
                 raise error_at(LexError, "unexpected end of comment", text, pos)
             raise error_at(LexError, f"malformed text: unexpected character {ch!r}", text, pos)
-    if annotations:
-        return _drop_annotations(toks, offs, close, text)
     return toks, offs, close
-
-
-def _drop_annotations(
-    toks: List[Token], offs: List[int], close: Dict[int, int], text: str
-) -> Tuple[List[Token], List[int], Dict[int, int]]:
-    """Remove every ``(@id ...)`` group (annotations carry no meaning for a module)."""
-    nt: List[Token] = []
-    no: List[int] = []
-    i = 0
-    n = len(toks)
-    while i < n:
-        t = toks[i]
-        if t == "(@":
-            end = close.get(i)
-            if end is None:
-                raise error_at(LexError, "unclosed annotation", text, offs[i])
-            if i + 1 >= end or not isinstance(toks[i + 1], str) or toks[i + 1] in ("(", ")", "(@"):
-                raise error_at(LexError, "malformed annotation id", text, offs[i])
-            i = end + 1
-            continue
-        nt.append(t)
-        no.append(offs[i])
-        i += 1
-    # Recompute matching parentheses for the filtered list.
-    nclose: Dict[int, int] = {}
-    opened: List[int] = []
-    for j, t in enumerate(nt):
-        if t == "(":
-            opened.append(j)
-        elif t == ")" and opened:
-            nclose[opened.pop()] = j
-    return nt, no, nclose
 
 
 def decode_utf8(data: bytes, text: str, offset: int) -> str:

@@ -47,6 +47,11 @@ def parse_int(text: str, bits: int, signed_ok: bool = True) -> Optional[int]:
     ``signed_ok=False`` accepts only unsigned literals (indices, alignments, lanes).
     Raises LiteralError when out of range.
     """
+    if text.isdigit() and text.isascii():  # the common case: a plain decimal
+        v = int(text)
+        if v >> bits:
+            raise LiteralError("constant out of range")
+        return v
     m = _INT.match(text)
     if m is None:
         return None
