@@ -1,0 +1,160 @@
+"""One runtime in its own process: reads JSON requests on stdin, times them, answers on stdout.
+
+Running each runtime in a separate process keeps them from disturbing one another (imports, GC
+pressure, a raised recursion limit, a crash): the runner can kill a worker that hangs or dies and
+report that runtime as failed for that program, and carry on with the others.
+
+Request:  {"op": OP, "program": NAME, "n": N}
+Reply:    {"seconds": WALL, "cpu": PROCESS_CPU, "result": R (masked to 32 bits) or null} | {"error": TEXT}
+Ops: module, first_call, instantiate, execute, wasm_to_host (= execute), host_to_wasm, result (untimed
+run(n), used to check a result measured at an n no other runtime ran), quit.
+The first line a worker writes is {"ready": true, "version": V, "description": D} or {"error": TEXT}.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Dict, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import programs  # noqa: E402
+from runtimes import FACTORIES, Adapter  # noqa: E402
+from wasm_imports import function_imports  # noqa: E402
+
+MASK32 = 0xFFFFFFFF
+
+
+def _host_funcs(data: bytes) -> list:
+    out = []
+    for imp in function_imports(data):
+        out.append((imp, programs.host_step if imp.name == "host_step" else programs.stub))
+    return out
+
+
+class Worker:
+    def __init__(self, rt: Adapter) -> None:
+        self.rt = rt
+        self.data: Dict[str, Tuple[bytes, list]] = {}
+        self.modules: Dict[str, Any] = {}
+        self.warm: Dict[str, Any] = {}
+
+    def _program(self, name: str) -> Tuple[bytes, list]:
+        if name not in self.data:
+            data = programs.program_bytes(programs.by_name(name))
+            self.data[name] = (data, _host_funcs(data))
+        return self.data[name]
+
+    def _module(self, name: str) -> Any:
+        if name not in self.modules:
+            self.modules[name] = self.rt.load(self._program(name)[0])
+        return self.modules[name]
+
+    def _warm_instance(self, name: str) -> Any:
+        """An instance whose exports have run ``warmup_calls`` times on a small input, so lazily
+        translating runtimes (and pwasm's "auto", which compiles on the second call) time
+        steady-state code."""
+        if name not in self.warm:
+            # Its own module, not the one the instantiate op reuses: pywasm computes wrong results in a
+            # second instance of one ModuleDesc, and that must not leak into the execute numbers.
+            data, host = self._program(name)
+            inst = self.rt.instantiate(self.rt.load(data), host)
+            prog = programs.by_name(name)
+            small = min(prog.n_pywasm["quick"], prog.n["quick"])
+            run = self.rt.export(inst, "run")
+            for _ in range(self.rt.warmup_calls):
+                run(small)
+            if programs.HOST_TO_WASM in prog.ops:
+                add = self.rt.export(inst, "add")
+                for _ in range(self.rt.warmup_calls):
+                    add(1, 2)
+            self.warm[name] = inst
+        return self.warm[name]
+
+    def handle(self, op: str, name: str, n: int) -> Dict[str, Any]:
+        rt = self.rt
+        data, host = self._program(name)
+        fn: Callable[[], Any]
+        if op == "module":
+            def fn() -> Any:
+                rt.load(data)
+        elif op == "first_call":
+            # a fresh module each time: runtimes cache translated code on the module
+            run = rt.export(rt.instantiate(rt.load(data), host), "run")
+
+            def fn() -> Any:
+                return run(n)
+        elif op == "instantiate":
+            module = self._module(name)
+
+            def fn() -> Any:
+                rt.instantiate(module, host)
+        elif op in ("execute", "wasm_to_host", "result"):
+            run = rt.export(self._warm_instance(name), "run")
+
+            def fn() -> Any:
+                return run(n)
+        elif op == "host_to_wasm":
+            add = rt.export(self._warm_instance(name), "add")
+
+            def fn() -> Any:
+                r = None
+                for i in range(n):
+                    r = add(i, 1)
+                return r
+        else:
+            return {"error": f"unknown op {op!r}"}
+        gc.collect()
+        gc.disable()
+        try:
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            result = fn()
+            seconds = time.perf_counter() - t0
+            cpu = time.process_time() - c0
+        finally:
+            gc.enable()
+        return {"seconds": seconds, "cpu": cpu, "result": None if result is None else int(result) & MASK32}
+
+
+def main() -> None:
+    name = sys.argv[1]
+    # Interpreters that map Wasm calls to Python calls need headroom for the recursive programs.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    # The protocol gets a private copy of stdout; anything a runtime prints goes to stderr instead of
+    # corrupting the replies.
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        rt = FACTORIES[name]()
+        rt.name = name
+        hello = {"ready": True, "version": rt.version(), "description": rt.description}
+    except Exception as e:  # noqa: BLE001 - reported to the runner as "unavailable: why"
+        out.write(json.dumps({"error": f"{type(e).__name__}: {e}"}) + "\n")
+        out.flush()
+        return
+    out.write(json.dumps(hello) + "\n")
+    out.flush()
+    worker = Worker(rt)
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["op"] == "quit":
+            break
+        try:
+            reply = worker.handle(req["op"], req["program"], int(req.get("n", 0)))
+        except BaseException as e:  # noqa: BLE001 - a trap or a RecursionError is a result to report
+            tb = traceback.format_exc().strip().splitlines()
+            reply = {"error": f"{type(e).__name__}: {e}"[:500], "where": tb[-3:] if tb else []}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
