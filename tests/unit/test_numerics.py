@@ -454,3 +454,19 @@ def test_templates_cover_no_trapping_instruction() -> None:
                 or ("trunc_f" in n and "sat" not in n)}
     assert not trapping & set(N.EXPR) and not trapping & set(N.COND)
     assert set(N.COND) <= set(N.EXPR) <= set(N.FUNCS)
+
+
+@pytest.mark.parametrize("name", sorted(N.EXPR_CONST_DIVISOR))
+def test_const_divisor_template_matches_function(name: str, large: bool) -> None:
+    t = name[:3]
+    top = (1 << 31) if t == "i32" else (1 << 63)
+    rng = random.Random(f"divisor {name}")
+    divisors = [1, 2, 3, 7, 8, 10, 16, 255, 1000, 65536, top - 1, top // 2 + 1] + [
+        rng.randrange(1, top) for _ in range(20)]
+    dividends = [to_ours(t, b) for b in EDGES[t]] + [
+        to_ours(t, random_bits(rng, t)) for _ in range(2000 if large else 200)]
+    fn = N.FUNCS[name]
+    for d in divisors:
+        f = _compile(N.EXPR_CONST_DIVISOR[name], [None, repr(d)])
+        for a in dividends:
+            assert _same(name, (a, d), fn(a, d), f(a, d)), (a, d)

@@ -51,7 +51,7 @@ from .numerics_convert import *  # noqa: F401,F403  (the conversion instructions
 from .numerics_float import *  # noqa: F401,F403  (the float instructions)
 from .numerics_float import copysign, sqrt
 from .numerics_int import *  # noqa: F401,F403  (the integer instructions and representation helpers)
-from .numerics_int import i64_wrap
+from .numerics_int import HAVE_BIT_COUNT, POPCNT16, i64_shr_u, i64_wrap
 
 PYPY = sys.implementation.name == "pypy"
 
@@ -85,6 +85,14 @@ def _wrap64(e: str) -> str:
 def _f32(e: str) -> str:
     # struct refuses (OverflowError) doubles that round past FLT_MAX; those go to f32_round.
     return f"(f32_unpack(f32_pack(_nt))[0] if -F32_ROUND_LIMIT < (_nt := {e}) < F32_ROUND_LIMIT else f32_round(_nt))"
+
+
+def _rot64(left: str, right: str) -> str:
+    # A rotate of a constant count is common in hashes; inline, CPython folds the count arithmetic.
+    return (
+        f"(_nt - 0x10000000000000000 if (_nt := (({left}) | ({right})) & 0xFFFFFFFFFFFFFFFF)"
+        " > 0x7FFFFFFFFFFFFFFF else _nt)"
+    )
 
 
 COND: Dict[str, str] = {
@@ -121,6 +129,8 @@ EXPR.update(
     {
         # i32
         "i32.clz": "(32 - ({0}).bit_length())",
+        "i32.ctz": "((({0} & -{0}).bit_length() - 1) if {0} else 32)",
+        "i32.popcnt": "({0}).bit_count()" if HAVE_BIT_COUNT else "(POPCNT16[{0} & 0xFFFF] + POPCNT16[{0} >> 16])",
         "i32.add": "(({0} + {1}) & 0xFFFFFFFF)",
         "i32.sub": "(({0} - {1}) & 0xFFFFFFFF)",
         # On PyPy a full 32x32 product leaves the machine word; two 16-bit partial products do not.
@@ -149,6 +159,9 @@ EXPR.update(
         "i64.or": "({0} | {1})",
         "i64.xor": "({0} ^ {1})",
         "i64.shr_s": "({0} >> ({1} & 63))",
+        "i64.shr_u": "({0} >> ({1} & 63) if {0} >= 0 else i64_shr_u({0}, {1}))",
+        "i64.rotl": _rot64("({0} & 0xFFFFFFFFFFFFFFFF) << ({1} & 63)", "({0} & 0xFFFFFFFFFFFFFFFF) >> (64 - ({1} & 63))"),
+        "i64.rotr": _rot64("({0} & 0xFFFFFFFFFFFFFFFF) >> ({1} & 63)", "({0} & 0xFFFFFFFFFFFFFFFF) << (64 - ({1} & 63))"),
         "i64.extend_i32_s": "(({0} ^ 0x80000000) - 0x80000000)",
         "i64.extend_i32_u": "({0})",
         "i64.extend8_s": "((({0} & 0xFF) ^ 0x80) - 0x80)",
@@ -182,6 +195,20 @@ EXPR.update(
 )
 del _t, _name, _cmp
 
+EXPR_CONST_DIVISOR: Dict[str, str] = {
+    "i32.div_u": "({0} // {1})",
+    "i32.rem_u": "({0} % {1})",
+    "i32.div_s": "({0} // {1} if {0} < 0x80000000 else -((0x100000000 - {0}) // {1}) & 0xFFFFFFFF)",
+    "i32.rem_s": "({0} % {1} if {0} < 0x80000000 else -((0x100000000 - {0}) % {1}) & 0xFFFFFFFF)",
+    "i64.div_u": "({0} // {1} if {0} >= 0 else i64_div_u({0}, {1}))",
+    "i64.rem_u": "({0} % {1} if {0} >= 0 else i64_rem_u({0}, {1}))",
+    "i64.div_s": "({0} // {1} if {0} >= 0 else -(-{0} // {1}))",
+    "i64.rem_s": "({0} % {1} if {0} >= 0 else -(-{0} % {1}))",
+}
+"""Division templates for a divisor that is a literal known to be positive as a signed value
+(1 <= d < 2**31 for i32, 1 <= d < 2**63 for i64): such a division can neither trap nor overflow, and
+compilers emit many (``x / 10``, ``x % 8``). Same results as the functions."""
+
 NAMESPACE: Dict[str, object] = {name.replace(".", "_"): fn for name, fn in FUNCS.items()}
 """Every name the templates (and callers of FUNCS by name) need in the generated code's globals."""
 NAMESPACE.update(
@@ -191,10 +218,11 @@ NAMESPACE.update(
     F32_ROUND_LIMIT=F32_ROUND_LIMIT,
     copysign=copysign,
     sqrt=sqrt,
+    POPCNT16=POPCNT16,
 )
 
 __all__ = sorted(
     {n for n in globals() if n[:4] in ("i32_", "i64_", "f32_", "f64_") or n.startswith("load_") or n.startswith("store_")}
     | set(NAMESPACE)
-    | {"SCALAR_OPS", "FUNCS", "EXPR", "COND", "NAMESPACE", "PYPY", "INF", "NAN", "M32", "M64", "u64_to_i64"}
+    | {"SCALAR_OPS", "FUNCS", "EXPR", "COND", "EXPR_CONST_DIVISOR", "NAMESPACE", "PYPY", "INF", "NAN", "M32", "M64", "u64_to_i64"}
 )

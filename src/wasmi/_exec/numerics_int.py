@@ -105,8 +105,28 @@ def i32_ctz(a: int) -> int:
     return (a & -a).bit_length() - 1 if a else 32
 
 
-def i32_popcnt(a: int) -> int:
-    return bin(a).count("1")
+# int.bit_count is 3.10+ (PyPy 3.9 has it too); elsewhere a 16-bit table beats bin().count('1').
+HAVE_BIT_COUNT = hasattr(int, "bit_count")
+POPCNT16 = bytes(bin(i).count("1") for i in range(0x10000))
+
+
+if HAVE_BIT_COUNT:
+
+    def i32_popcnt(a: int) -> int:
+        return a.bit_count()  # type: ignore[attr-defined,no-any-return]
+
+    def i64_popcnt(a: int) -> int:
+        # For a negative a, ~a is non-negative with exactly 64 - popcnt(a) one bits: no big ints.
+        return a.bit_count() if a >= 0 else 64 - (~a).bit_count()  # type: ignore[attr-defined,no-any-return]
+
+else:
+
+    def i32_popcnt(a: int) -> int:
+        return POPCNT16[a & 0xFFFF] + POPCNT16[a >> 16]
+
+    def i64_popcnt(a: int) -> int:
+        u = a & M64
+        return POPCNT16[u & 0xFFFF] + POPCNT16[(u >> 16) & 0xFFFF] + POPCNT16[(u >> 32) & 0xFFFF] + POPCNT16[u >> 48]
 
 
 def i32_add(a: int, b: int) -> int:
@@ -271,10 +291,6 @@ def i64_ctz(a: int) -> int:
     return (a & -a).bit_length() - 1 if a else 64
 
 
-def i64_popcnt(a: int) -> int:
-    return bin(a & M64).count("1")
-
-
 def i64_add(a: int, b: int) -> int:
     n = a + b
     if I64_MIN <= n <= I64_MAX:
@@ -409,4 +425,6 @@ def i64_extend32_s(a: int) -> int:
     return ((a & M32) ^ S32) - S32
 
 
-__all__ = [n for n in dir() if n[:4] in ("i32_", "i64_", "f32_", "f64_")] + ["I64_MIN", "I64_MAX", "M32", "M64", "S32", "S64", "u64_to_i64"]
+__all__ = [n for n in dir() if n[:4] in ("i32_", "i64_", "f32_", "f64_")] + [
+    "I64_MIN", "I64_MAX", "M32", "M64", "S32", "S64", "u64_to_i64", "POPCNT16", "HAVE_BIT_COUNT",
+]
