@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Sequence, Tuple
 
-from ._exec import fops
+from ._exec import numerics
 from ._syntax.types import FuncType as _FT
 from ._syntax.types import GlobalType, Limits, MemoryType, TableType, ValType
 
@@ -33,7 +33,7 @@ def _i64_in(v: Any) -> int:
 
 
 def _f32_in(v: Any) -> float:
-    return fops.f32r(float(v))
+    return numerics.f32_round(float(v))
 
 
 def _f64_in(v: Any) -> float:

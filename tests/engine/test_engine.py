@@ -26,7 +26,15 @@ def _inst(wat: str, config: Config = None, linker_setup=None):
     return store, inst
 
 
-def test_recursion_100000_deep_then_clean_stack_overflow_and_store_still_works() -> None:
+@pytest.fixture(params=["direct", "worker-thread"])
+def guest_mode(request, monkeypatch):
+    from wasmi._exec import guest
+
+    monkeypatch.setattr(guest, "DIRECT", request.param == "direct")
+    return request.param
+
+
+def test_recursion_100000_deep_then_clean_stack_overflow_and_store_still_works(guest_mode) -> None:
     store, inst = _inst(REC, Config(max_call_depth=100_000 + 100))
     down = inst.get_func(store, "down")
     assert down.call(store, 100_000) == 100_000
@@ -169,3 +177,22 @@ def test_translation_happens_on_first_call_only() -> None:
     assert module._compiled.sources == {}
     inst.get_func(store, "count").call(store, 3)
     assert list(module._compiled.sources) == [0]
+
+
+def test_host_function_calling_back_into_wasm(guest_mode) -> None:
+    wat = """(module (import "env" "cb" (func $cb (param i32) (result i32)))
+      (func $f (export "f") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $cb (i32.sub (local.get 0) (i32.const 1))))))))"""
+
+    def cb(caller, n: "i32") -> "i32":
+        return caller.get_export("f").call(caller.store, n)
+
+    store, inst = _inst(wat, linker_setup=lambda linker, store: linker.func_wrap("env", "cb", cb))
+    f = inst.get_func(store, "f")
+    assert f.call(store, 50) == 50
+    # every host->Wasm re-entry uses C stack: their nesting is capped with a clean trap
+    with pytest.raises(Trap) as ei:
+        f.call(store, 100_000)
+    assert ei.value.code is TrapCode.StackOverflow
+    assert f.call(store, 3) == 3

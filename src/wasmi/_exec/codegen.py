@@ -374,14 +374,14 @@ class FuncTranslator:
             self.push(str(v) if v >= 0 else f"({v})", None)
             return
         if op is I.F32_CONST or op is I.F64_CONST:
-            from . import fops
+            from . import numerics
 
             bits = ins[1]
             if op is I.F32_CONST:
-                val = fops.f32_from_bits(bits)
+                val = numerics.f32_from_bits(bits)
                 key = ("f32", bits)
             else:
-                val = fops.f64_from_bits(bits)
+                val = numerics.f64_from_bits(bits)
                 key = ("f64", bits)
             if val != val:
                 self.push(self.consts.name(key, val), None)

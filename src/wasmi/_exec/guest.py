@@ -1,12 +1,19 @@
-"""Where guest code runs: a dedicated worker thread with a large C stack.
+"""Where guest code runs, and the boundary between host and guest.
 
-Every top-level call into Wasm is handed to one long-lived worker thread created with a big
-``threading.stack_size``; calls made *from* guest code (a host function calling back into Wasm) run
-directly on it. Reasons (docs/RATIONALE.md "Why does guest code run on its own thread?"): the Wasm
-call-depth limit is enforced through Python's recursion limit (one Python frame per Wasm frame, no
-per-call counting), so deep recursion must never reach the C stack's end (PyPy and C-level re-entry
-segfault otherwise); and a guest that lives on its own thread can later be *suspended* (a host call or
-fuel exhaustion parks the thread and hands control back to the embedder, who resumes it).
+Wasm→Wasm calls are plain Python calls, and the Wasm call-depth limit is Python's recursion limit,
+set for the duration of each top-level call to (current depth + ``max_call_depth`` + a margin): one
+Python frame per Wasm frame, no per-call counting in generated code.
+
+* On CPython ≥ 3.11, calls between Python functions do not consume C stack, so guest code runs
+  directly on the calling thread (a top-level call costs ~2 µs).
+* Elsewhere (PyPy, CPython 3.9/3.10), every Python call uses C stack, so top-level calls are handed to
+  one long-lived worker thread created with a 512 MB ``threading.stack_size``; deep recursion then
+  reaches the recursion limit long before the end of the C stack.
+
+The worker is also what resumable calls will use (docs/RATIONALE.md "Why can guest code run on its
+own thread?"): a guest parked on its own thread can be suspended at a host call or on fuel exhaustion
+and resumed by the embedder. A host function that calls back into Wasm runs the callee directly
+(re-entry); nested re-entries are capped at ``MAX_REENTRY`` because each one does use C stack.
 
 The boundary turns the Python exceptions that generated code raises by design into traps:
 ``struct.error``/``IndexError`` (a memory access past the end) → out of bounds memory access,
@@ -23,6 +30,8 @@ from typing import Any, Callable, Optional, Tuple
 from ..errors import Trap, TrapCode
 
 STACK_SIZE = 512 * 1024 * 1024
+MAX_REENTRY = 200
+DIRECT = sys.implementation.name == "cpython" and sys.version_info >= (3, 11)
 _MARGIN = 40  # Python frames the boundary itself and host-call wrappers may use
 
 _local = threading.local()
@@ -75,6 +84,7 @@ class _Worker:
 
     def _loop(self) -> None:
         _local.in_guest = True
+        _local.reentry = 0
         base = _depth()
         while True:
             self.req.acquire()
@@ -115,7 +125,32 @@ def call_guest(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) ->
     host functions raise (already wrapped as :class:`HostError` by their wrappers).
     """
     if getattr(_local, "in_guest", False):
+        n = _local.reentry
+        if n >= MAX_REENTRY:
+            raise Trap(TrapCode.StackOverflow)
+        _local.reentry = n + 1
+        try:
+            return _run_checked(fn, args)
+        finally:
+            _local.reentry = n
+    if DIRECT:
+        return _call_direct(fn, args, max_depth)
+    return _call_worker(fn, args, max_depth)
+
+
+def _call_direct(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) -> Any:
+    old = sys.getrecursionlimit()
+    _local.in_guest = True
+    _local.reentry = 0
+    try:
+        sys.setrecursionlimit(_depth() + max_depth + _MARGIN)
         return _run_checked(fn, args)
+    finally:
+        _local.in_guest = False
+        sys.setrecursionlimit(old)
+
+
+def _call_worker(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) -> Any:
     global _worker
     w = _worker
     if w is None:

@@ -6,12 +6,11 @@ requires (a trapping ``memory.fill`` writes nothing).
 
 from __future__ import annotations
 
-import math
 import struct
 from typing import Any, Dict, List
 
 from ..errors import InternalError, Trap, TrapCode
-from . import fops
+from . import numerics
 
 _OOB_MEM = TrapCode.MemoryOutOfBounds
 _OOB_TABLE = TrapCode.TableOutOfBounds
@@ -91,34 +90,6 @@ def _minit(mem: bytearray, datas: List[bytes], seg: int, d: int, s: int, n: int)
     mem[d:d + n] = data[s:s + n]
 
 
-def _rotl32(a: int, b: int) -> int:
-    b &= 31
-    return ((a << b) | (a >> (32 - b))) & 0xFFFFFFFF
-
-
-def _rotr32(a: int, b: int) -> int:
-    b &= 31
-    return ((a >> b) | (a << (32 - b))) & 0xFFFFFFFF
-
-
-def _rotl64(a: int, b: int) -> int:
-    b &= 63
-    a &= 0xFFFFFFFFFFFFFFFF
-    r = ((a << b) | (a >> (64 - b))) & 0xFFFFFFFFFFFFFFFF
-    return r - 0x10000000000000000 if r >= 0x8000000000000000 else r
-
-
-def _rotr64(a: int, b: int) -> int:
-    b &= 63
-    a &= 0xFFFFFFFFFFFFFFFF
-    r = ((a >> b) | (a << (64 - b))) & 0xFFFFFFFFFFFFFFFF
-    return r - 0x10000000000000000 if r >= 0x8000000000000000 else r
-
-
-def _fdivx(a: float, b: float) -> float:
-    return a / b if b else fops.fdiv(a, b)
-
-
 _S = struct.Struct
 HELPERS: Dict[str, Any] = {
     "_unreachable": _unreachable,
@@ -133,48 +104,10 @@ HELPERS: Dict[str, Any] = {
     "_mfill": _mfill,
     "_mcopy": _mcopy,
     "_minit": _minit,
-    "_rotl32": _rotl32,
-    "_rotr32": _rotr32,
-    "_rotl64": _rotl64,
-    "_rotr64": _rotr64,
-    "_ctz32": fops.i32_ctz,
-    "_ctz64": fops.i64_ctz,
-    "_clz64": fops.i64_clz,
-    "_popcnt": fops.popcnt,
-    "_f32r": fops.f32r,
-    "_fdivx": _fdivx,
-    "_fsqrt": fops.fsqrt,
-    "_fmin": fops.fmin,
-    "_fmax": fops.fmax,
-    "_fceil": fops.fceil,
-    "_ffloor": fops.ffloor,
-    "_ftrunc": fops.ftrunc,
-    "_fnearest": fops.fnearest,
-    "_fabs": math.fabs,
-    "_copysign": math.copysign,
-    "_f32ci": fops.f32_convert_int,
-    "_f32bits": fops.f32_bits,
-    "_f32frombits": fops.f32_from_bits,
-    "_f64bits": fops.f64_bits_s,
-    "_f64frombits": fops.f64_from_bits,
-    "_i32tss": fops.i32_trunc_sat_s,
-    "_i32tsu": fops.i32_trunc_sat_u,
-    "_i64tss": fops.i64_trunc_sat_s,
-    "_i64tsu": fops.i64_trunc_sat_u,
-    "_i32ts": fops.i32_trunc_s,
-    "_i32tu": fops.i32_trunc_u,
-    "_i64ts": fops.i64_trunc_s,
-    "_i64tu": fops.i64_trunc_u,
-    "_i32divs": fops.i32_div_s,
-    "_i32divu": fops.i32_div_u,
-    "_i32rems": fops.i32_rem_s,
-    "_i32remu": fops.i32_rem_u,
-    "_i64divs": fops.i64_div_s,
-    "_i64divu": fops.i64_div_u,
-    "_i64rems": fops.i64_rem_s,
-    "_i64remu": fops.i64_rem_u,
-    "_ldf32": fops.load_f32,
-    "_stf32": fops.store_f32,
+    "_f32r": numerics.f32_round,
+    "_copysign": numerics.copysign,
+    "_ldf32": numerics.load_f32,
+    "_stf32": numerics.store_f32,
     "_uI": _S("<I").unpack_from,
     "_uq": _S("<q").unpack_from,
     "_ud": _S("<d").unpack_from,
@@ -188,3 +121,4 @@ HELPERS: Dict[str, Any] = {
     "_pH": _S("<H").pack_into,
     "__builtins__": __builtins__,
 }
+HELPERS.update({"_n_" + name.replace(".", "_"): fn for name, fn in numerics.FUNCS.items()})

@@ -16,7 +16,7 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import ExternKind, GlobalType, Limits, MemoryType, TableType
 from ..errors import InternalError, LinkError, Trap, TrapCode
-from . import fops
+from . import numerics
 from .compiled import CompiledModule
 from .helpers import HELPERS
 
@@ -117,9 +117,9 @@ def eval_const(expr: List[tuple], inst: ModuleInstance) -> Any:
             v = ins[1] & 0xFFFFFFFFFFFFFFFF
             stack.append(v - 0x10000000000000000 if v >= 0x8000000000000000 else v)
         elif op is I.F32_CONST:
-            stack.append(fops.f32_from_bits(ins[1]))
+            stack.append(numerics.f32_from_bits(ins[1]))
         elif op is I.F64_CONST:
-            stack.append(fops.f64_from_bits(ins[1]))
+            stack.append(numerics.f64_from_bits(ins[1]))
         elif op is I.REF_NULL:
             stack.append(None)
         elif op is I.REF_FUNC:

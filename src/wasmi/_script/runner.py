@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from .._exec import fops
+from .._exec import numerics
 from .._exec.compiled import CompiledModule
 from .._exec.instantiate import instantiate
 from .._runtime.objects import FuncInstance, GlobalInstance, HostRef
@@ -46,9 +46,9 @@ def _arg(c: Any) -> Any:
         v &= 0xFFFFFFFFFFFFFFFF
         return v - (1 << 64) if v >= 1 << 63 else v
     if t is ValType.F32:
-        return fops.f32_from_bits(v)
+        return numerics.f32_from_bits(v)
     if t is ValType.F64:
-        return fops.f64_from_bits(v)
+        return numerics.f64_from_bits(v)
     if t.is_ref:
         return None if v is None else HostRef(v)
     return v
@@ -60,9 +60,9 @@ def _bits(t: ValType, v: Any) -> int:
     if t is ValType.I64:
         return int(v) & 0xFFFFFFFFFFFFFFFF
     if t is ValType.F32:
-        return fops.f32_bits(v)
+        return numerics.f32_to_bits(v)
     if t is ValType.F64:
-        return fops.f64_bits_u(v)
+        return numerics.f64_to_bits(v)
     return int(v)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Dict
 
-from .._exec import fops
+from .._exec import numerics
 from .._runtime.objects import FuncInstance, GlobalInstance, MemoryInstance, TableInstance
 from .._syntax.types import F32, F64, FUNCREF, I32, I64, FuncType, GlobalType, Limits, MemoryType, TableType
 
@@ -36,7 +36,7 @@ def spectest_exports(quiet: bool = True) -> Dict[str, Any]:
         out[name] = FuncInstance(FuncType(params, ()), pr, host=pr)
     out["global_i32"] = GlobalInstance(GlobalType(I32, False), 666)
     out["global_i64"] = GlobalInstance(GlobalType(I64, False), 666)
-    out["global_f32"] = GlobalInstance(GlobalType(F32, False), fops.f32r(666.6))
+    out["global_f32"] = GlobalInstance(GlobalType(F32, False), numerics.f32_round(666.6))
     out["global_f64"] = GlobalInstance(GlobalType(F64, False), 666.6)
     out["table"] = TableInstance(TableType(FUNCREF, Limits(10, 20)))
     out["memory"] = MemoryInstance(MemoryType(Limits(1, 2)))
