@@ -196,3 +196,21 @@ def test_host_function_calling_back_into_wasm(guest_mode) -> None:
         f.call(store, 100_000)
     assert ei.value.code is TrapCode.StackOverflow
     assert f.call(store, 3) == 3
+
+
+def test_fuel_doc_example_unpayable_segment_runs_nothing() -> None:
+    # one 10-operator segment: 5 x (i32.const, global.set)
+    sets = " ".join(f"(global.set $g (i32.const {i}))" for i in range(1, 6))
+    wat = f"""(module (global $g (export "g") (mut i32) (i32.const 0))
+      (func (export "f") {sets}))"""
+    store, inst = _inst(wat, Config(consume_fuel=True))
+    store.set_fuel(9)
+    with pytest.raises(Trap) as ei:
+        inst.get_func(store, "f").call(store)
+    assert ei.value.code is TrapCode.OutOfFuel
+    assert store.get_fuel() == 9
+    assert inst.get_global(store, "g").get(store) == 0
+    store.set_fuel(10)
+    inst.get_func(store, "f").call(store)
+    assert store.get_fuel() == 0
+    assert inst.get_global(store, "g").get(store) == 5
