@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import _support
-from _corpus import well_formed
+from _binary_corpus import well_formed
 from wasmi._binary.decode import decode_module
 from wasmi._binary.encode import encode_module
 from wasmi._binary.reader import read_u32
