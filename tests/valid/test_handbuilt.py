@@ -171,3 +171,17 @@ def test_malformed_tuples_give_validation_errors() -> None:
     m.funcs.append(ast.Func(0, [(2**32 - 1, I32)], [(I.END,)]))
     with pytest.raises(ValidationError, match="too many locals"):
         validate_module(m)
+
+
+def test_deep_nesting_and_wide_br_table_stay_linear() -> None:
+    import time
+
+    depth = 100_000
+    body = [(I.BLOCK, None)] * depth + [(I.END,)] * depth
+    m = module(body)
+    t0 = time.perf_counter()
+    validate_module(m)
+    body = [(I.BLOCK, I32)] * 100 + [(I.I32_CONST, 0), (I.I32_CONST, 0),
+                                     (I.BR_TABLE, tuple(i % 100 for i in range(200_000)), 0)] + [(I.END,)] * 100
+    validate_module(module(body, results=[I32]))
+    assert time.perf_counter() - t0 < 10

@@ -361,13 +361,18 @@ def _br_table(v: FuncValidator, instr: tuple) -> None:
     default = _label(v, instr[2])
     v.pop(I32)
     arity = len(default)
+    vals = v.vals
     for n in labels:
         label = _label(v, n)
         if len(label) != arity:
             raise ValidationError(
                 f"type mismatch: br_table targets have different arities ({len(label)} and {arity})"
             )
-        v.vals.extend(v.pop_vals_actual(label))
+        # Popping and pushing back exactly the label's types changes nothing: skip it (tables with
+        # thousands of targets are common in compiled switch statements).
+        if len(vals) - v.height >= arity and vals[len(vals) - arity:] == label:
+            continue
+        vals.extend(v.pop_vals_actual(label))
     v.pop_vals(default)
     v.set_unreachable()
 
