@@ -14,7 +14,6 @@ import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import pytest
-
 from _support import wasm_tools  # type: ignore[import-not-found]
 
 wasmtime = pytest.importorskip("wasmtime")

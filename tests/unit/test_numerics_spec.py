@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _support import CORE, wast_json, wasm_tools  # type: ignore[import-not-found]  # noqa: E402
+from _support import CORE, wasm_tools, wast_json  # type: ignore[import-not-found]  # noqa: E402
 from test_numerics import from_ours, is_arithmetic_nan, is_canonical_nan, to_ours  # noqa: E402
 
 from wasmi import Trap  # noqa: E402

@@ -25,45 +25,21 @@ import sys
 from typing import Callable, Dict, List
 
 from .._syntax.instructions import OPS, Imm, Op
-from .numerics_bits import (
-    F32_ROUND_LIMIT,
-    INF,
-    NAN,
-    f32_from_bits,
-    f32_pack,
-    f32_reinterpret_i32,
-    f32_round,
-    f32_to_bits,
-    f32_unpack,
-    f64_from_bits,
-    f64_load_from,
-    f64_reinterpret_i64,
-    f64_store_into,
-    f64_to_bits,
-    i32_reinterpret_f32,
-    i64_reinterpret_f64,
-    load_f32,
-    load_f64,
-    store_f32,
-    store_f64,
-)
+from .numerics_bits import *  # noqa: F401,F403  (bit conversions, f32 rounding, memory helpers)
+from .numerics_bits import F32_ROUND_LIMIT, f32_pack, f32_round, f32_unpack
 from .numerics_convert import *  # noqa: F401,F403  (the conversion instructions)
 from .numerics_float import *  # noqa: F401,F403  (the float instructions)
 from .numerics_float import copysign, sqrt
 from .numerics_int import *  # noqa: F401,F403  (the integer instructions and representation helpers)
-from .numerics_int import HAVE_BIT_COUNT, POPCNT16, i64_shr_u, i64_wrap
+from .numerics_int import HAVE_BIT_COUNT, POPCNT16
 
 PYPY = sys.implementation.name == "pypy"
 
 
 def _is_scalar(op: Op) -> bool:
-    return (
-        op.prefix in (None, 0xFC)
-        and op.imm == Imm.NONE
-        and bool(op.params)
-        and bool(op.results)
-        and all(t.text in ("i32", "i64", "f32", "f64") for t in op.params + op.results)
-    )
+    if op.prefix not in (None, 0xFC) or op.imm != Imm.NONE or not op.params or not op.results:
+        return False
+    return all(t.text in ("i32", "i64", "f32", "f64") for t in op.params + op.results)
 
 
 SCALAR_OPS: List[Op] = [op for op in OPS if _is_scalar(op)]
@@ -122,7 +98,7 @@ for _name, _cmp in (("lt_u", "<"), ("gt_u", ">"), ("le_u", "<="), ("ge_u", ">=")
     COND["i64." + _name] = _U64.format(_cmp)
 for _t in ("f32", "f64"):
     for _name, _cmp in (("eq", "=="), ("ne", "!="), ("lt", "<"), ("gt", ">"), ("le", "<="), ("ge", ">=")):
-        COND[f"{_t}.{_name}"] = "{0} %s {1}" % _cmp
+        COND[f"{_t}.{_name}"] = "{0} " + _cmp + " {1}"
 
 EXPR: Dict[str, str] = {name: f"(1 if {cond} else 0)" for name, cond in COND.items()}
 EXPR.update(
@@ -177,13 +153,18 @@ EXPR.update(
         "f64.min": "({0} if {0} < {1} else {1} if {1} < {0} else f64_min({0}, {1}))",
         "f64.max": "({0} if {0} > {1} else {1} if {1} > {0} else f64_max({0}, {1}))",
         "f64.sqrt": "(sqrt({0}) if {0} >= 0.0 else f64_sqrt({0}))",
+        "f64.div": "({0} / {1} if {1} else f64_div({0}, {1}))",
         "f64.convert_i32_s": "float(({0} ^ 0x80000000) - 0x80000000)",
+        "f64.convert_i64_s": "float({0})",
+        "f64.convert_i64_u": "(float({0}) if {0} >= 0 else float({0} & 0xFFFFFFFFFFFFFFFF))",
         "f64.convert_i32_u": "float({0})",
         "f64.promote_f32": "({0} if {0} == {0} else {0} + 0.0)",
         # f32
         "f32.add": _f32("{0} + {1}"),
         "f32.sub": _f32("{0} - {1}"),
         "f32.mul": _f32("{0} * {1}"),
+        "f32.div": "(" + _f32("{0} / {1}") + " if {1} else f64_div({0}, {1}))",
+        "f32.demote_f64": _f32("{0}"),
         "f32.neg": "(-{0})",
         "f32.abs": "abs({0})",
         "f32.copysign": "copysign({0}, {1})",
@@ -191,6 +172,15 @@ EXPR.update(
         "f32.max": "({0} if {0} > {1} else {1} if {1} > {0} else f32_max({0}, {1}))",
         "f32.convert_i32_s": "f32_unpack(f32_pack(float(({0} ^ 0x80000000) - 0x80000000)))[0]",
         "f32.convert_i32_u": "f32_unpack(f32_pack(float({0})))[0]",
+        # saturating truncations: the in-range case inline, the clamping in the function
+        "i32.trunc_sat_f32_s": "(int({0}) & 0xFFFFFFFF if -2147483649.0 < {0} < 2147483648.0 else i32_trunc_sat_f32_s({0}))",
+        "i32.trunc_sat_f64_s": "(int({0}) & 0xFFFFFFFF if -2147483649.0 < {0} < 2147483648.0 else i32_trunc_sat_f64_s({0}))",
+        "i32.trunc_sat_f32_u": "(int({0}) if -1.0 < {0} < 4294967296.0 else i32_trunc_sat_f32_u({0}))",
+        "i32.trunc_sat_f64_u": "(int({0}) if -1.0 < {0} < 4294967296.0 else i32_trunc_sat_f64_u({0}))",
+        "i64.trunc_sat_f32_s": "(int({0}) if -9223372036854775808.0 <= {0} < 9223372036854775808.0 else i64_trunc_sat_f32_s({0}))",
+        "i64.trunc_sat_f64_s": "(int({0}) if -9223372036854775808.0 <= {0} < 9223372036854775808.0 else i64_trunc_sat_f64_s({0}))",
+        "i64.trunc_sat_f32_u": "(int({0}) if -1.0 < {0} < 9223372036854775808.0 else i64_trunc_sat_f32_u({0}))",
+        "i64.trunc_sat_f64_u": "(int({0}) if -1.0 < {0} < 9223372036854775808.0 else i64_trunc_sat_f64_u({0}))",
     }
 )
 del _t, _name, _cmp

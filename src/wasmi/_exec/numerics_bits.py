@@ -134,3 +134,10 @@ def load_f64(buf: Buffer, addr: int) -> float:
 def store_f64(buf: Buffer, addr: int, x: float) -> None:
     """Write the f64 ``x`` at ``buf[addr:addr+8]``, bit-exact. Raises struct.error when out of ``buf``."""
     f64_store_into(buf, addr, x)
+
+
+__all__ = [
+    "INF", "NAN", "F32_ROUND_LIMIT", "f32_round", "f32_from_bits", "f32_to_bits", "f64_from_bits", "f64_to_bits",
+    "f32_pack", "f32_unpack", "i32_reinterpret_f32", "i64_reinterpret_f64", "f32_reinterpret_i32",
+    "f64_reinterpret_i64", "load_f32", "store_f32", "load_f64", "store_f64", "f64_load_from", "f64_store_into",
+]
