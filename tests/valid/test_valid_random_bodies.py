@@ -27,7 +27,7 @@ from wasmi._syntax.types import (
 )
 from wasmi._valid import validate_module
 
-from valid.test_differential import TOOL
+from valid.test_valid_differential import TOOL
 
 encode = pytest.importorskip("wasmi._binary.encode", reason="the binary encoder has not landed").encode_module
 decode = pytest.importorskip("wasmi._binary.decode", reason="the binary decoder has not landed").decode_module
