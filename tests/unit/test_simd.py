@@ -15,7 +15,7 @@ import random
 import struct
 import subprocess
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -23,10 +23,10 @@ import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
 wasmtime = pytest.importorskip("wasmtime")
+from _support import wasm_tools  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from _support import wasm_tools  # noqa: E402
 from wasmi._exec import simd  # noqa: E402
 from wasmi._syntax.instructions import OPS, Imm, Op  # noqa: E402
 from wasmi._syntax.types import ValType  # noqa: E402
@@ -227,7 +227,7 @@ _STORE = {ValType.I32: "i32.store", ValType.I64: "i64.store", ValType.F32: "f32.
           ValType.F64: "f64.store", ValType.V128: "v128.store"}
 
 
-def _func_wat(idx: int, op: Op, imm: Optional[object]) -> str:
+def _func_wat(idx: int, op: Op, imm: object | None) -> str:
     assert op.params is not None and op.results is not None
     p = "(local.get $p)"
     if op.imm in (Imm.MEMARG, Imm.MEMARG_LANE):
@@ -278,7 +278,7 @@ class Oracle:
         self.mem = ex["mem"]
         self.funcs = {(op.name, imm): ex[f"f{i}"] for i, (op, imm) in enumerate(self.variants)}
 
-    def run(self, op: Op, imm: Optional[object], cases: List[Case]) -> List[bytes]:
+    def run(self, op: Op, imm: object | None, cases: List[Case]) -> List[bytes]:
         """The oracle's result bytes per case (for stores: the 16 bytes at the case's start)."""
         out: List[bytes] = []
         for start in range(0, len(cases), MAX_BATCH):
@@ -296,7 +296,7 @@ class Oracle:
         return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def oracle() -> Oracle:
     return Oracle()
 
@@ -329,7 +329,7 @@ def _scalar_out(t: ValType, x) -> bytes:
     return struct.pack("<d", x)
 
 
-def ours(op: Op, imm: Optional[object], case: Case) -> bytes:
+def ours(op: Op, imm: object | None, case: Case) -> bytes:
     fn: Callable = simd.SIMD_FUNCS[op.name]
     a, b, c, s = case
     assert op.params is not None and op.results is not None
@@ -401,7 +401,7 @@ def _lanes_ok(op: Op, case: Case, got: bytes, exp: bytes) -> bool:
     return True
 
 
-def check(op: Op, imm: Optional[object], cases: List[Case], expected: List[bytes]) -> None:
+def check(op: Op, imm: object | None, cases: List[Case], expected: List[bytes]) -> None:
     assert op.results is not None
     rule = op.name in NANS_RULE
     nres = 16
@@ -467,7 +467,7 @@ def test_hypothesis_against_wasmtime(op: Op, large: bool) -> None:
 
     @settings(max_examples=200 if large else 8, deadline=None, database=None)
     @given(st.lists(case, min_size=1, max_size=6), st.sampled_from(vs))
-    def run(cases: List[Case], imm: Optional[object]) -> None:
+    def run(cases: List[Case], imm: object | None) -> None:
         check(op, imm, cases, orc.run(op, imm, cases))
 
     run()

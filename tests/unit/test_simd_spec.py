@@ -12,14 +12,13 @@ it cannot pass vacuously.
 from __future__ import annotations
 
 import re
-import struct
 import subprocess
-from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
+from functools import cache
+from typing import Dict, List, Tuple
 
 import pytest
+from _support import core_files, wasm_tools, wast_json
 
-from _support import core_files, wast_json, wasm_tools
 from wasmi._exec import simd
 from wasmi._syntax.instructions import OPS_BY_NAME, Imm
 
@@ -30,10 +29,10 @@ LANE_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64}
 Instr = Tuple[str, Tuple[int, ...]]
 
 
-def _parse_funcs(wat: str) -> Dict[str, Optional[Tuple[int, List[Instr]]]]:
+def _parse_funcs(wat: str) -> Dict[str, Tuple[int, List[Instr]] | None]:
     """Export name -> (param count, straight-line body) or None when the body is out of scope."""
     exports = {int(i): name for name, i in re.findall(r'\(export "([^"]*)" \(func (\d+)\)\)', wat)}
-    funcs: Dict[str, Optional[Tuple[int, List[Instr]]]] = {}
+    funcs: Dict[str, Tuple[int, List[Instr]] | None] = {}
     for idx_text, header, body in re.findall(r"\n  \(func \(;(\d+);\)([^\n]*)\n(.*?)\n  \)", wat, re.S):
         idx = int(idx_text)
         if idx not in exports:
@@ -42,7 +41,7 @@ def _parse_funcs(wat: str) -> Dict[str, Optional[Tuple[int, List[Instr]]]]:
         for group in re.findall(r"\(param ([^)]*)\)", header):
             toks = group.split()
             params.extend([toks[0]] if toks[0].startswith("$") else [""] * len(toks))
-        code: Optional[List[Instr]] = []
+        code: List[Instr] | None = []
         for line in body.strip().splitlines():
             parts = line.split()
             name, args = parts[0], parts[1:]
@@ -132,10 +131,10 @@ def _matches(want: dict, got) -> bool:
     return _lane_matches(t, want["value"], bits)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _check_file(path) -> Tuple[int, List[str]]:
     checked, failures = 0, []
-    funcs: Dict[str, Optional[Tuple[int, List[Instr]]]] = {}
+    funcs: Dict[str, Tuple[int, List[Instr]] | None] = {}
     for cmd in wast_json(path)["commands"]:
         if cmd["type"] == "module":
             wat = subprocess.run([wasm_tools(), "print", cmd["filename"]], capture_output=True, text=True, check=True).stdout

@@ -34,7 +34,7 @@ from typing import Callable, Dict
 
 from .._syntax.instructions import OPS, Imm
 from . import simd_float, simd_int, simd_lanes, simd_mem, simd_widen
-from .simd_bits import ALL, H, L, LSB, f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits, round_f32
+from .simd_bits import ALL, LSB, H, L, f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits, round_f32
 
 _MODULES = (simd_lanes, simd_int, simd_widen, simd_float, simd_mem)
 

@@ -36,6 +36,9 @@ LSB: Dict[int, int] = {w: _rep(1, w) for w in WIDTHS}
 H: Dict[int, int] = {w: _rep(1 << (w - 1), w) for w in WIDTHS}
 L: Dict[int, int] = {w: H[w] ^ ALL for w in WIDTHS}
 
+# KEEP[w][lane]: every bit except that lane's (replace_lane/load_lane without a negative `~` mask).
+KEEP: Dict[int, List[int]] = {w: [ALL ^ (((1 << w) - 1) << (w * i)) for i in range(128 // w)] for w in WIDTHS}
+
 # SHL_MASK[w][k]: lanes with their low k bits clear (what survives `x << k` without crossing lanes);
 # SHR_MASK[w][k]: lanes with their top k bits clear.
 SHL_MASK: Dict[int, List[int]] = {w: [ALL ^ (LSB[w] * ((1 << k) - 1)) for k in range(w)] for w in WIDTHS}

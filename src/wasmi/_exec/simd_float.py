@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import struct
 
-from .simd_bits import CANONICAL_NAN, F32x2, F32x4, F64x2, H, M32, M64, pack_f32x4, round_f32
+from .simd_bits import CANONICAL_NAN, M32, M64, F32x2, F32x4, F64x2, H, pack_f32x4, round_f32
 
 _copysign = math.copysign
 _ceil = math.ceil

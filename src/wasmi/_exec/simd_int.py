@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from typing import Callable
 
-from .simd_bits import ALL, M32, M64, H, L, SHL_MASK, SHR_MASK
+from .simd_bits import ALL, M32, M64, SHL_MASK, SHR_MASK, H, L
 
 _Fn = Callable[..., int]
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .simd_bits import ALL, F64, H, L, LSB, M32, M64, U64, f32_from_bits, f32_to_bits
+from .simd_bits import ALL, F32, F64, KEEP, LSB, M32, M64, U32, U64, H, L, f32_from_bits, f32_to_bits
 
 _LSB8, _LSB16, _LSB32, _LSB64 = LSB[8], LSB[16], LSB[32], LSB[64]
+_f32_pack, _f32_unpack, _u32_pack, _u32_unpack = F32.pack, F32.unpack, U32.pack, U32.unpack
+_KEEP8, _KEEP16, _KEEP32, _KEEP64 = KEEP[8], KEEP[16], KEEP[32], KEEP[64]
 _PAD224 = bytes(224)
 _PAD240 = bytes(240)
 
@@ -36,6 +38,8 @@ def i64x2_splat(x: int) -> int:
 
 
 def f32x4_splat(x: float) -> int:
+    if x == x:
+        return _u32_unpack(_f32_pack(x))[0] * _LSB32
     return f32_to_bits(x) * _LSB32
 
 
@@ -74,7 +78,10 @@ def i64x2_extract_lane(v: int, lane: int) -> int:
 
 
 def f32x4_extract_lane(v: int, lane: int) -> float:
-    return f32_from_bits((v >> (lane << 5)) & M32)
+    b = (v >> (lane << 5)) & M32
+    if b & 0x7F800000 != 0x7F800000:  # not inf/NaN: struct widens it exactly
+        return _f32_unpack(_u32_pack(b))[0]
+    return f32_from_bits(b)
 
 
 def f64x2_extract_lane(v: int, lane: int) -> float:
@@ -83,32 +90,32 @@ def f64x2_extract_lane(v: int, lane: int) -> float:
 
 def i8x16_replace_lane(v: int, lane: int, x: int) -> int:
     s = lane << 3
-    return (v & ~(0xFF << s)) | ((x & 0xFF) << s)
+    return (v & _KEEP8[lane]) | ((x & 0xFF) << s)
 
 
 def i16x8_replace_lane(v: int, lane: int, x: int) -> int:
     s = lane << 4
-    return (v & ~(0xFFFF << s)) | ((x & 0xFFFF) << s)
+    return (v & _KEEP16[lane]) | ((x & 0xFFFF) << s)
 
 
 def i32x4_replace_lane(v: int, lane: int, x: int) -> int:
     s = lane << 5
-    return (v & ~(M32 << s)) | ((x & M32) << s)
+    return (v & _KEEP32[lane]) | ((x & M32) << s)
 
 
 def i64x2_replace_lane(v: int, lane: int, x: int) -> int:
     s = lane << 6
-    return (v & ~(M64 << s)) | ((x & M64) << s)
+    return (v & _KEEP64[lane]) | ((x & M64) << s)
 
 
 def f32x4_replace_lane(v: int, lane: int, x: float) -> int:
     s = lane << 5
-    return (v & ~(M32 << s)) | (f32_to_bits(x) << s)
+    return (v & _KEEP32[lane]) | ((_u32_unpack(_f32_pack(x))[0] if x == x else f32_to_bits(x)) << s)
 
 
 def f64x2_replace_lane(v: int, lane: int, x: float) -> int:
     s = lane << 6
-    return (v & ~(M64 << s)) | (U64.unpack(F64.pack(x))[0] << s)
+    return (v & _KEEP64[lane]) | (U64.unpack(F64.pack(x))[0] << s)
 
 
 # ---- shuffle / swizzle: bytes.translate is a 16-lane table look-up in C ------------------------
@@ -140,7 +147,7 @@ def v128_and(a: int, b: int) -> int:
 
 
 def v128_andnot(a: int, b: int) -> int:
-    return a & ~b
+    return a ^ (a & b)
 
 
 def v128_or(a: int, b: int) -> int:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import struct
 
-from .simd_bits import LSB, M32, M64
+from .simd_bits import KEEP, LSB, M32, M64
 
 _LSB8, _LSB16, _LSB32, _LSB64 = LSB[8], LSB[16], LSB[32], LSB[64]
+_KEEP8, _KEEP16, _KEEP32, _KEEP64 = KEEP[8], KEEP[16], KEEP[32], KEEP[64]
 _Q2 = struct.Struct("<2Q")
 _B = struct.Struct("<B")
 _H = struct.Struct("<H")
@@ -94,22 +95,22 @@ def v128_load64_zero(mem, addr: int) -> int:
 
 def v128_load8_lane(mem, addr: int, v: int, lane: int) -> int:
     s = lane << 3
-    return (v & ~(0xFF << s)) | (_B.unpack_from(mem, addr)[0] << s)
+    return (v & _KEEP8[lane]) | (_B.unpack_from(mem, addr)[0] << s)
 
 
 def v128_load16_lane(mem, addr: int, v: int, lane: int) -> int:
     s = lane << 4
-    return (v & ~(0xFFFF << s)) | (_H.unpack_from(mem, addr)[0] << s)
+    return (v & _KEEP16[lane]) | (_H.unpack_from(mem, addr)[0] << s)
 
 
 def v128_load32_lane(mem, addr: int, v: int, lane: int) -> int:
     s = lane << 5
-    return (v & ~(M32 << s)) | (_I.unpack_from(mem, addr)[0] << s)
+    return (v & _KEEP32[lane]) | (_I.unpack_from(mem, addr)[0] << s)
 
 
 def v128_load64_lane(mem, addr: int, v: int, lane: int) -> int:
     s = lane << 6
-    return (v & ~(M64 << s)) | (_Q.unpack_from(mem, addr)[0] << s)
+    return (v & _KEEP64[lane]) | (_Q.unpack_from(mem, addr)[0] << s)
 
 
 def v128_store8_lane(mem, addr: int, v: int, lane: int) -> None:
