@@ -470,3 +470,25 @@ def test_const_divisor_template_matches_function(name: str, large: bool) -> None
         f = _compile(N.EXPR_CONST_DIVISOR[name], [None, repr(d)])
         for a in dividends:
             assert _same(name, (a, d), fn(a, d), f(a, d)), (a, d)
+
+
+def test_popcnt_fallbacks_for_python_39() -> None:
+    # int.bit_count is 3.10+; the table versions must agree with the (oracle-checked) functions.
+    rng = random.Random("popcnt")
+    table_expr = _compile(N.POPCNT32_TABLE_EXPR, [None])
+    for _ in range(3000):
+        a = random_bits(rng, "i32")
+        assert N.popcnt32_table(a) == N.i32_popcnt(a) == table_expr(a) == bin(a).count("1")
+        b = to_ours("i64", random_bits(rng, "i64"))
+        assert N.popcnt64_table(b) == N.i64_popcnt(b) == bin(b & M64).count("1")
+
+
+def test_representation_helpers() -> None:
+    for b in I32_EDGES:
+        s = N.i32_signed(b)
+        assert -(1 << 31) <= s < (1 << 31) and s & M32 == b and N.i32_wrap(s) == b
+    for b in I64_EDGES:
+        v = to_ours("i64", b)
+        assert N.i64_unsigned(v) == b and N.u64_to_i64(b) == v
+        for k in (-(1 << 64), 0, 1 << 64, 5 << 64):
+            assert N.i64_wrap(v + k) == v

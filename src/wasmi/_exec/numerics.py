@@ -63,6 +63,9 @@ def _f32(e: str) -> str:
     return f"(f32_unpack(f32_pack(_nt))[0] if -F32_ROUND_LIMIT < (_nt := {e}) < F32_ROUND_LIMIT else f32_round(_nt))"
 
 
+POPCNT32_TABLE_EXPR = "(POPCNT16[{0} & 0xFFFF] + POPCNT16[{0} >> 16])"  # i32.popcnt without int.bit_count
+
+
 def _rot64(left: str, right: str) -> str:
     # A rotate of a constant count is common in hashes; inline, CPython folds the count arithmetic.
     return (
@@ -106,7 +109,7 @@ EXPR.update(
         # i32
         "i32.clz": "(32 - ({0}).bit_length())",
         "i32.ctz": "((({0} & -{0}).bit_length() - 1) if {0} else 32)",
-        "i32.popcnt": "({0}).bit_count()" if HAVE_BIT_COUNT else "(POPCNT16[{0} & 0xFFFF] + POPCNT16[{0} >> 16])",
+        "i32.popcnt": "({0}).bit_count()" if HAVE_BIT_COUNT else POPCNT32_TABLE_EXPR,
         "i32.add": "(({0} + {1}) & 0xFFFFFFFF)",
         "i32.sub": "(({0} - {1}) & 0xFFFFFFFF)",
         # On PyPy a full 32x32 product leaves the machine word; two 16-bit partial products do not.
@@ -214,5 +217,5 @@ NAMESPACE.update(
 __all__ = sorted(
     {n for n in globals() if n[:4] in ("i32_", "i64_", "f32_", "f64_") or n.startswith("load_") or n.startswith("store_")}
     | set(NAMESPACE)
-    | {"SCALAR_OPS", "FUNCS", "EXPR", "COND", "EXPR_CONST_DIVISOR", "NAMESPACE", "PYPY", "INF", "NAN", "M32", "M64", "u64_to_i64"}
+    | {"SCALAR_OPS", "FUNCS", "EXPR", "COND", "EXPR_CONST_DIVISOR", "NAMESPACE", "POPCNT32_TABLE_EXPR", "PYPY", "INF", "NAN", "M32", "M64", "u64_to_i64"}
 )

@@ -110,6 +110,17 @@ HAVE_BIT_COUNT = hasattr(int, "bit_count")
 POPCNT16 = bytes(bin(i).count("1") for i in range(0x10000))
 
 
+def popcnt32_table(a: int) -> int:
+    """i32.popcnt without int.bit_count (CPython 3.9)."""
+    return POPCNT16[a & 0xFFFF] + POPCNT16[a >> 16]
+
+
+def popcnt64_table(a: int) -> int:
+    """i64.popcnt without int.bit_count (CPython 3.9)."""
+    u = a & M64
+    return POPCNT16[u & 0xFFFF] + POPCNT16[(u >> 16) & 0xFFFF] + POPCNT16[(u >> 32) & 0xFFFF] + POPCNT16[u >> 48]
+
+
 if HAVE_BIT_COUNT:
 
     def i32_popcnt(a: int) -> int:
@@ -119,14 +130,9 @@ if HAVE_BIT_COUNT:
         # For a negative a, ~a is non-negative with exactly 64 - popcnt(a) one bits: no big ints.
         return a.bit_count() if a >= 0 else 64 - (~a).bit_count()  # type: ignore[attr-defined,no-any-return]
 
-else:
-
-    def i32_popcnt(a: int) -> int:
-        return POPCNT16[a & 0xFFFF] + POPCNT16[a >> 16]
-
-    def i64_popcnt(a: int) -> int:
-        u = a & M64
-        return POPCNT16[u & 0xFFFF] + POPCNT16[(u >> 16) & 0xFFFF] + POPCNT16[(u >> 32) & 0xFFFF] + POPCNT16[u >> 48]
+else:  # pragma: no cover - exercised through popcnt32_table/popcnt64_table on newer Pythons
+    i32_popcnt = popcnt32_table
+    i64_popcnt = popcnt64_table
 
 
 def i32_add(a: int, b: int) -> int:
@@ -427,4 +433,5 @@ def i64_extend32_s(a: int) -> int:
 
 __all__ = [n for n in dir() if n[:4] in ("i32_", "i64_", "f32_", "f64_")] + [
     "I64_MIN", "I64_MAX", "M32", "M64", "S32", "S64", "u64_to_i64", "POPCNT16", "HAVE_BIT_COUNT",
+    "popcnt32_table", "popcnt64_table",
 ]
