@@ -5,7 +5,8 @@ other seed with `--allow-invalid-funcs`, whose arbitrary bodies are mostly inval
 mutated variants: random byte replacements and targeted ones that keep the code section decodable
 (swapping operators without immediates, changing small index immediates and block types, blanking an
 instruction with `nop`s or with `unreachable` and `nop`s). Only the
-valid/invalid verdicts of modules that both our decoder and wasm-tools decode are compared.
+valid/invalid verdicts of modules that both our decoder and wasm-tools decode are compared, and when
+both reject a function body, the failing function index and instruction offset.
 
 Default: 50 originals x 3 mutations. ``--large``: 1,000 originals x 4 mutations.
 Known disagreements that are wasm-tools' fault go to tests/skip-manifest.tsv, area "valid-diff",
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -110,6 +112,9 @@ def tool_verdict(data: bytes, workdir: Path, name: str) -> Tuple[Optional[bool],
     return False, r.stderr.strip()
 
 
+_LAST_ERROR: dict = {}
+
+
 def our_verdict(data: bytes) -> Tuple[Optional[bool], str]:
     try:
         module = decode(data)
@@ -118,8 +123,20 @@ def our_verdict(data: bytes) -> Tuple[Optional[bool], str]:
     try:
         validate_module(module)
     except ValidationError as e:
+        _LAST_ERROR[data] = e
         return False, str(e)
     return True, ""
+
+
+def _position_problem(data: bytes, their_msg: str) -> Optional[str]:
+    """When both reject a function body, the failing function and byte offset must agree."""
+    err = _LAST_ERROR.pop(data, None)
+    where = re.search(r"func (\d+) failed to validate.*?at offset (0x[0-9a-f]+)", their_msg, re.S)
+    if err is None or where is None:
+        return None
+    if (int(where.group(1)), int(where.group(2), 16)) != (err.func_index, err.offset):
+        return f"position differs: ours {err}, wasm-tools {their_msg}"
+    return None
 
 
 def _flip(buf: bytearray, rng: random.Random) -> bytes:
@@ -209,6 +226,11 @@ def _compare(data: bytes, item: str, workdir: Path, stats: dict, problems: List[
             f"{item}: ours {'valid' if ours else 'invalid'} ({our_msg}), "
             f"wasm-tools {'valid' if theirs else 'invalid'} ({their_msg})"
         )
+    elif ours is False:
+        where = _position_problem(data, their_msg)
+        if where:
+            problems.append(f"{item}: {where}")
+    _LAST_ERROR.pop(data, None)
 
 
 def test_differential_against_wasm_tools(large: bool) -> None:
