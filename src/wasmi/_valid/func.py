@@ -44,7 +44,7 @@ def _tname(t: Optional[ValType]) -> str:
 class FuncValidator:
     """The state of one function body under validation (the spec's ``vals`` and ``ctrls``)."""
 
-    __slots__ = ("ctx", "vals", "ctrls", "height", "locals", "max_height")
+    __slots__ = ("ctx", "vals", "ctrls", "height", "locals")
 
     def __init__(self, ctx: Context, locals: List[ValType], results: List[Optional[ValType]]) -> None:
         self.ctx = ctx
