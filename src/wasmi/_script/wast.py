@@ -269,6 +269,10 @@ class _ScriptParser(ModuleParser):
             return ScriptModule(line, name, "quote", None, data, src, definition), end + 1
         m = self.fields(j, end)
         m.id = name
+        if name is not None:
+            if m.names is None:
+                m.names = ast.Names()
+            m.names.module = name[1:]
         source = self.text[self.offs[i]:self.offs[end] + 1]
         return ScriptModule(line, name, "text", m, None, source, definition), end + 1
 

@@ -155,6 +155,10 @@ class ModuleParser:
             j += 1
         m = self.fields(j, end)
         m.id = mid
+        if mid is not None:
+            if m.names is None:
+                m.names = ast.Names()
+            m.names.module = mid[1:]
         return m, end + 1
 
     def fields(self, i: int, end: int) -> ast.Module:
@@ -167,6 +171,7 @@ class ModuleParser:
         self.counts: Dict[str, int] = {k: 0 for k in self.names}
         self.type_first: Dict[FuncType, int] = {}
         self.uses_data = False
+        self.local_names: Dict[int, Dict[int, str]] = {}
         fields: List[_Field] = []
         first_def: Optional[str] = None
         # Pass 1.
@@ -252,6 +257,13 @@ class ModuleParser:
             raise deferred
         if self.uses_data:
             m.data_count = len(m.datas)
+        if self.names["func"] or self.local_names:
+            # Debug names, as the name section would carry them (not part of module equality).
+            m.names = ast.Names(
+                None,
+                {v: k[1:] for k, v in self.names["func"].items()},
+                self.local_names,
+            )
         return m
 
     def _declare(self, space: str, i: int) -> int:
@@ -471,6 +483,8 @@ class ModuleParser:
                 else:
                     runs.append((1, vt))
         self.locals = locals_
+        if locals_:
+            self.local_names[idx] = {v: k[1:] for k, v in locals_.items()}
         body: List[tuple] = []
         i = self.instrs(i, body)
         if i != f.end:
