@@ -6,9 +6,8 @@ import csv
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Set, Tuple
 
-import pytest
-
 import _support
+import pytest
 
 # Commands whose module the suite expects to decode (they may still be invalid or fail later).
 WELL_FORMED = {"module", "assert_invalid", "assert_unlinkable", "assert_trap", "assert_uninstantiable"}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from _binary_corpus import malformed, manifest, well_formed
+
 from wasmi import DecodeError
 from wasmi._binary.decode import decode_module
 

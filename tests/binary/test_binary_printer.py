@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import List, Tuple
 
-import pytest
-from hypothesis import given, strategies as st
-
 import _support
+import pytest
 from _binary_corpus import well_formed
+from hypothesis import given
+from hypothesis import strategies as st
+
 from wasmi._binary.decode import decode_module
 from wasmi._binary.encode import encode_module
 from wasmi._binary.reader import read_u32
@@ -190,10 +191,10 @@ def test_untrusted_names_cannot_inject_text() -> None:
 
 def test_printed_spec_modules_parse_back_with_our_parser() -> None:
     """print -> wasmi's own text parser -> encode gives our encoder's bytes (modulo custom sections)."""
+    from _binary_corpus import manifest
+
     from wasmi._text.parser import parse_module
     from wasmi.errors import WatError
-
-    from _binary_corpus import manifest
 
     known = manifest("printer-parse")
     cases = well_formed()

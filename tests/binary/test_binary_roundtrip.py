@@ -6,10 +6,10 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 import _support
+import pytest
 from _binary_corpus import well_formed
+
 from wasmi._binary.decode import decode_module
 from wasmi._binary.encode import encode_module
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from typing import List
 
-import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 import _support
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from wasmi import DecodeError
 from wasmi._binary.decode import decode_module
 from wasmi._binary.encode import encode_module

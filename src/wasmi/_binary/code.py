@@ -13,10 +13,10 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ..errors import DecodeError
 from .._syntax import instructions as I
 from .._syntax.instructions import OPS, Imm, Op
-from .._syntax.types import VALTYPE_BY_CODE, ValType
+from .._syntax.types import VALTYPE_BY_CODE
+from ..errors import DecodeError
 from .reader import read_len, read_reftype, read_s32, read_s33, read_s64, read_u32, read_valtype
 
 Reader = Callable[[bytes, int], Tuple[Tuple[Any, ...], int]]

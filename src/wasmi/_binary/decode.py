@@ -13,10 +13,10 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, List, Tuple
 
-from ..errors import DecodeError
 from .._syntax import instructions as I
 from .._syntax.ast import CustomSection, Func, Memory, Module, Table
 from .._syntax.types import VALTYPE_BY_CODE
+from ..errors import DecodeError
 from .code import decode_instrs
 from .names import decode_names
 from .reader import END_OF_SECTION, read_len, read_name, read_u32
@@ -44,7 +44,7 @@ def _vec(read: Callable[[bytes, int], Tuple[Any, int]], data: bytes, pos: int) -
     # The count is not checked against the input size: every entry takes at least one byte, so a
     # forged count ends in "unexpected end" after at most len(data) iterations.
     n, pos = _read_u32(data, pos)
-    out = []
+    out: List[Any] = []
     append = out.append
     for _ in range(n):
         x, pos = read(data, pos)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from ..errors import InternalError
 from .._syntax import instructions as I
 from .._syntax.ast import CustomSection, Data, Elem, ElemMode, Export, Func, Global, Import, Module
 from .._syntax.instructions import OPS, Imm, Op
 from .._syntax.types import ExternKind, FuncType, GlobalType, Limits, TableType, ValType
+from ..errors import InternalError
 
 _pack_u32 = struct.Struct("<I").pack
 _pack_u64 = struct.Struct("<Q").pack

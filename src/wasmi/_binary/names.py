@@ -10,8 +10,8 @@ from __future__ import annotations
 import struct
 from typing import Dict, Optional, Tuple
 
-from ..errors import DecodeError
 from .._syntax.ast import Names
+from ..errors import DecodeError
 from .reader import read_len, read_name, read_u32
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from ..errors import DecodeError
 from .._syntax.types import VALTYPE_BY_CODE, ValType
+from ..errors import DecodeError
 
 END_OF_SECTION = "unexpected end of section or function"
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any, List, Tuple
 
-from ..errors import DecodeError
 from .._syntax import instructions as I
 from .._syntax.ast import Data, Elem, ElemMode, Export, Global, Import
 from .._syntax.types import ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from ..errors import DecodeError
 from .code import decode_const_expr
-from .reader import read_len, read_name, read_reftype, read_u32, read_valtype
+from .reader import read_name, read_reftype, read_u32, read_valtype
 
 _KINDS = (ExternKind.FUNC, ExternKind.TABLE, ExternKind.MEMORY, ExternKind.GLOBAL)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Sequence
 
-from ..errors import WasmiError
 from .._syntax import instructions as I
 from .._syntax.ast import Data, Elem, ElemMode, Func, Module, Names
 from .._syntax.instructions import Imm, Op
 from .._syntax.types import ExternKind, FuncType, GlobalType, Limits, TableType, ValType
+from ..errors import WasmiError
 
 __all__ = ["print_module", "wat_string", "format_f32", "format_f64"]
 
@@ -191,8 +191,8 @@ class _Printer:
         if self.names.module is not None:
             head += _comment("name " + _name_string(self.names.module))
         emit(head)
-        for i, t in enumerate(m.types):
-            emit(f"  (type (;{i};) {_functype(t)})")
+        for i, ft in enumerate(m.types):
+            emit(f"  (type (;{i};) {_functype(ft)})")
         counts = {k: 0 for k in ExternKind}
         for imp in m.imports:
             k = imp.kind
