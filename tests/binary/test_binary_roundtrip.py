@@ -67,15 +67,16 @@ def test_quickjs_decodes_fast_enough() -> None:
     if path is None:
         pytest.skip("QuickJS module not installed")
     data = path.read_bytes()
-    best = min(_timed(data) for _ in range(2))
+    best = min(_timed(data) for _ in range(3))
     # Target is 2 s on CPython 3.11; leave room for a loaded CI machine.
     assert best < 4.0, f"decoding QuickJS took {best:.2f} s"
 
 
 def _timed(data: bytes) -> float:
-    t = time.perf_counter()
+    # CPU time of this process: other jobs on a shared machine do not count against the decoder.
+    t = time.process_time()
     decode_module(data)
-    return time.perf_counter() - t
+    return time.process_time() - t
 
 
 def test_custom_sections_keep_their_place() -> None:
