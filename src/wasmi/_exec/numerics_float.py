@@ -13,6 +13,7 @@ Python raises where IEEE 754 does not: ``x / 0.0`` (ZeroDivisionError), ``math.s
 from __future__ import annotations
 
 import math
+import sys
 
 from .numerics_bits import INF, NAN, f32_pack, f32_round, f32_unpack
 
@@ -39,31 +40,59 @@ f32_neg = f64_neg
 f32_copysign = copysign
 
 
-def f64_ceil(x: float) -> float:
-    if -_INTEGRAL < x < _INTEGRAL:
-        r = float(_ceil(x))
-        return r if r else copysign(0.0, x)
-    return x if x == x else x + 0.0  # + 0.0 quiets a NaN; inf and huge values are already integral
+if sys.implementation.name != "pypy":
+    # CPython: float floor division is one operation with no int object in between, and it gives
+    # floor's zero signs (-0.0 // 1.0 is -0.0, 0.5 // 1.0 is 0.0); x - fmod(x, 1.0) is exact.
+
+    def f64_ceil(x: float) -> float:
+        if -_INTEGRAL < x < _INTEGRAL:
+            return -(-x // 1.0)
+        return x if x == x else x + 0.0  # + 0.0 quiets a NaN; inf and huge values are already integral
+
+    def f64_floor(x: float) -> float:
+        if -_INTEGRAL < x < _INTEGRAL:
+            return x // 1.0
+        return x if x == x else x + 0.0
+
+    def f64_trunc(x: float) -> float:
+        if -_INTEGRAL < x < _INTEGRAL:
+            return x // 1.0 if x >= 0.0 else -(-x // 1.0)
+        return x if x == x else x + 0.0
+
+else:
+    # PyPy's JIT makes math.floor/ceil and int() cheaper than its float floor division.
+
+    def f64_ceil(x: float) -> float:
+        if -_INTEGRAL < x < _INTEGRAL:
+            r = float(_ceil(x))
+            return r if r else copysign(0.0, x)
+        return x if x == x else x + 0.0
+
+    def f64_floor(x: float) -> float:
+        if -_INTEGRAL < x < _INTEGRAL:
+            r = float(_floor(x))
+            return r if r else copysign(0.0, x)
+        return x if x == x else x + 0.0
+
+    def f64_trunc(x: float) -> float:
+        if -_INTEGRAL < x < _INTEGRAL:
+            r = float(int(x))
+            return r if r else copysign(0.0, x)
+        return x if x == x else x + 0.0
 
 
-def f64_floor(x: float) -> float:
-    if -_INTEGRAL < x < _INTEGRAL:
-        r = float(_floor(x))
-        return r if r else copysign(0.0, x)
-    return x if x == x else x + 0.0
-
-
-def f64_trunc(x: float) -> float:
-    if -_INTEGRAL < x < _INTEGRAL:
-        r = float(int(x))
-        return r if r else copysign(0.0, x)
-    return x if x == x else x + 0.0
+# Adding and subtracting 1.5 * 2**52 rounds |x| < 2**51 to an integer in the current rounding mode
+# (to nearest, ties to even: the constant is even); copysign restores the sign of a zero result.
+_ROUNDER = 6755399441055744.0
+_ROUNDER_RANGE = 2251799813685248.0
 
 
 def f64_nearest(x: float) -> float:
-    if -_INTEGRAL < x < _INTEGRAL:
-        r = float(round(x))  # round() of a float ties to even
+    if -_ROUNDER_RANGE < x < _ROUNDER_RANGE:
+        r = (x + _ROUNDER) - _ROUNDER
         return r if r else copysign(0.0, x)
+    if -_INTEGRAL < x < _INTEGRAL:
+        return float(round(x))  # round() of a float ties to even; |x| >= 2**51 here, so never zero
     return x if x == x else x + 0.0
 
 
