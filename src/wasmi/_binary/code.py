@@ -33,6 +33,10 @@ def _u32(data: bytes, pos: int) -> Tuple[int, int]:
 
 
 def _memarg(data: bytes, pos: int) -> Tuple[int, int, int]:
+    flags = data[pos]
+    offset = data[pos + 1]
+    if flags < 32 and offset < 0x80:  # alignment and offset in one byte each: the common case
+        return flags, offset, pos + 2
     flags, pos = _u32(data, pos)
     if flags >= 32:
         # Bit 6 would announce a memory index (multi-memory, not in 2.0); larger alignments are
@@ -99,13 +103,14 @@ def _make_reader(op: Op) -> Optional[Reader]:  # noqa: C901 - one branch per imm
         def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
             a, o, pos = _memarg(data, pos)
             return (op, a, o, 0, data[pos]), pos + 1
-    elif imm == Imm.I32:
+    elif imm == Imm.I32 or imm == Imm.I64:
+        slow = read_s32 if imm == Imm.I32 else read_s64
+
         def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
-            v, pos = read_s32(data, pos)
-            return (op, v), pos
-    elif imm == Imm.I64:
-        def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
-            v, pos = read_s64(data, pos)
+            b = data[pos]
+            if b < 0x80:  # one-byte constants (-64..63) are the common case
+                return (op, b - 0x80 if b & 0x40 else b), pos + 1
+            v, pos = slow(data, pos)
             return (op, v), pos
     elif imm == Imm.F32:
         def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
