@@ -89,7 +89,7 @@ PROGRAMS: List[Program] = [
     _k("bytecode_vm", 1_000, 10, 10, 2, "stack-VM interpreter, 111-step Collatz walks", "walk", folder="c"),
     _k("json_parse", 200, 2, 2, 1, "recursive-descent parse of a 1 KiB JSON text", "parse", folder="c"),
     # call overhead: run(n) = n Wasm→host calls; add() is called n times from Python
-    _k("host_calls", 200_000, 5_000, 5_000, 500, "host↔Wasm call overhead", "call",
+    _k("host_calls", 50_000, 5_000, 5_000, 500, "host↔Wasm call overhead", "call",
        ops=(HOST_TO_WASM, WASM_TO_HOST)),
 ]
 

@@ -138,6 +138,19 @@ def machine_info() -> Dict[str, Any]:
     }
 
 
+def source_state() -> Dict[str, Any]:
+    """The commit measured, and whether src/ had uncommitted changes (a shared checkout often does)."""
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(["git", *a], cwd=str(HERE.parent), capture_output=True, text=True,
+                                  timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    changed = [line for line in git("status", "--porcelain", "--", "src").splitlines() if line.strip()]
+    return {"commit": git("rev-parse", "HEAD") or "unknown", "src_uncommitted_files": len(changed)}
+
+
 def _n_for(prog: P.Program, op: str, mode: str, runtime: str) -> int:
     if op in ("module", "instantiate"):
         return 0
@@ -255,6 +268,7 @@ def measure(args: argparse.Namespace) -> Dict[str, Any]:
         "wall_s": round(time.perf_counter() - started, 1),
         "baseline": _baseline(names, runtimes),
         "machine": machine_info(),
+        "source": source_state(),
         "runtimes": runtimes,
         "measurements": measurements,
         "mismatches": mismatches,

@@ -5,7 +5,9 @@ pressure, a raised recursion limit, a crash): the runner can kill a worker that 
 report that runtime as failed for that program, and carry on with the others.
 
 Request:  {"op": OP, "program": NAME, "n": N}
-Reply:    {"seconds": WALL, "cpu": PROCESS_CPU, "result": R (masked to 32 bits) or null} | {"error": TEXT}
+Reply:    {"seconds": WALL, "cpu": PROCESS_CPU, "result": R (masked to 32 bits) or null,
+           "inner": K (present when a short operation was repeated K times; times are per repetition)}
+          | {"error": TEXT}
 Ops: module, first_call, instantiate, execute, wasm_to_host (= execute), host_to_wasm, result (untimed
 run(n), used to check a result measured at an n no other runtime ran), quit.
 The first line a worker writes is {"ready": true, "version": V, "description": D} or {"error": TEXT}.
@@ -20,7 +22,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -78,49 +80,71 @@ class Worker:
         return self.warm[name]
 
     def handle(self, op: str, name: str, n: int) -> Dict[str, Any]:
+        """Time one request. Operations that take under ``SHORT`` seconds are repeated ``k`` times
+        (``k`` chosen from a first, untimed-for-the-result run) and reported per repetition, so
+        microsecond phases are not lost in timer noise."""
         rt = self.rt
         data, host = self._program(name)
-        fn: Callable[[], Any]
         if op == "module":
-            def fn() -> Any:
+            def load(_: Any) -> None:
                 rt.load(data)
-        elif op == "first_call":
-            # a fresh module each time: runtimes cache translated code on the module
-            run = rt.export(rt.instantiate(rt.load(data), host), "run")
 
-            def fn() -> Any:
-                return run(n)
-        elif op == "instantiate":
+            return self._timed(lambda k: [None] * k, load)
+        if op == "first_call":
+            # a fresh module each time: runtimes cache translated code on the module
+            return self._timed(lambda k: [rt.export(rt.instantiate(rt.load(data), host), "run") for _ in range(k)],
+                               lambda run: run(n))
+        if op == "instantiate":
             module = self._module(name)
 
-            def fn() -> Any:
+            def instantiate(_: Any) -> None:
                 rt.instantiate(module, host)
-        elif op in ("execute", "wasm_to_host", "result"):
-            run = rt.export(self._warm_instance(name), "run")
 
-            def fn() -> Any:
-                return run(n)
-        elif op == "host_to_wasm":
+            return self._timed(lambda k: [None] * k, instantiate)
+        if op in ("execute", "wasm_to_host", "result"):
+            run = rt.export(self._warm_instance(name), "run")
+            return self._timed(None, lambda _: run(n))
+        if op == "host_to_wasm":
             add = rt.export(self._warm_instance(name), "add")
 
-            def fn() -> Any:
+            def calls(_: Any) -> Any:
                 r = None
                 for i in range(n):
                     r = add(i, 1)
                 return r
-        else:
-            return {"error": f"unknown op {op!r}"}
-        gc.collect()
-        gc.disable()
-        try:
-            c0 = time.process_time()
-            t0 = time.perf_counter()
-            result = fn()
-            seconds = time.perf_counter() - t0
-            cpu = time.process_time() - c0
-        finally:
-            gc.enable()
-        return {"seconds": seconds, "cpu": cpu, "result": None if result is None else int(result) & MASK32}
+
+            return self._timed(None, calls)
+        return {"error": f"unknown op {op!r}"}
+
+    SHORT = 0.005
+    TARGET = 0.05
+
+    def _timed(self, prepare: Optional[Callable[[int], List[Any]]], fn: Callable[[Any], Any]) -> Dict[str, Any]:
+        first = _clocked(prepare(1) if prepare else [None], fn)
+        if prepare is None or first["cpu"] >= self.SHORT:
+            return first
+        k = max(2, min(200, int(self.TARGET / max(first["cpu"], 1e-6))))
+        many = _clocked(prepare(k), fn)
+        if many["result"] != first["result"]:
+            return {"error": f"result changed between repetitions: {first['result']} then {many['result']}"}
+        return {"seconds": many["seconds"] / k, "cpu": many["cpu"] / k, "result": many["result"], "inner": k}
+
+
+def _clocked(args: List[Any], fn: Callable[[Any], Any]) -> Dict[str, Any]:
+    """Run ``fn(a)`` for each prepared ``a`` with the collector paused; CPU and wall time of all."""
+    gc.collect()
+    gc.disable()
+    result = None
+    try:
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        for a in args:
+            result = fn(a)
+        seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+    finally:
+        gc.enable()
+    return {"seconds": seconds, "cpu": cpu, "result": None if result is None else int(result) & MASK32}
 
 
 def main() -> None:
