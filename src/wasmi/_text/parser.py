@@ -83,6 +83,13 @@ _KEYWORDS = frozenset(
 _F_PLAIN, _F_BLOCK, _F_IFCOND, _F_THEN, _F_IFELSE, _F_ELSE, _F_IFEND = range(7)
 
 _BLOCK, _LOOP, _IF, _ELSE, _END = I.BLOCK, I.LOOP, I.IF, I.ELSE, I.END
+# Instructions without immediates map straight to their (shared, immutable) tuple: the commonest
+# case skips plain() entirely. `select` may take `(result t)`, so it goes through plain().
+_NO_IMMEDIATES = {
+    op.name: (op,)
+    for op in I.OPS
+    if op.imm == Imm.NONE and op.name not in ("select", "else", "end", "select_t")
+}
 
 
 class _Field:
@@ -293,6 +300,8 @@ class ModuleParser:
         """A ``$id`` or numeric index in ``space``. Raises ResolveError / ParseError."""
         t = self.toks[i]
         if type(t) is str:
+            if t.isdigit() and t.isascii() and len(t) < 10:  # fast path: a small decimal index
+                return int(t), i + 1
             if t[0] == "$":
                 names = self.names[space] if space != "local" else self.locals
                 v = names.get(t)
@@ -696,13 +705,18 @@ class ModuleParser:
             return
         table = 0
         explicit = False
+        bare_ok = True  # a plain function index list (MVP form) is allowed without `(table x)`
         if toks[i] == "(" and toks[i + 1] == "table":
             table, i = self.index_of("table", i + 2)
             i = self.expect_rp(i)
             explicit = True
+            bare_ok = False
+        elif self._is_index(i):  # the 1.0 form `(elem x (offset ...) ...)`
+            table, i = self.index_of("table", i)
+            explicit = True
         if toks[i] == "(":
             offset, i = self._offset(i)
-            rt, items, ue, i = self._elemlist(i, end, not explicit)
+            rt, items, ue, i = self._elemlist(i, end, bare_ok)
             self.m.elems.append(ast.Elem(rt, items, ast.ElemMode.ACTIVE, table, offset, ue, explicit))
         else:
             if explicit:
@@ -722,6 +736,9 @@ class ModuleParser:
         if toks[i] == "(" and toks[i + 1] == "memory":
             mem, i = self.index_of("memory", i + 2)
             i = self.expect_rp(i)
+            explicit = True
+        elif self._is_index(i):  # the 1.0 form `(data x (offset ...) ...)`
+            mem, i = self.index_of("memory", i)
             explicit = True
         if toks[i] == "(":
             offset, i = self._offset(i)
@@ -765,6 +782,7 @@ class ModuleParser:
         ctl: List[list] = []  # [label, flat, kind, else_seen]; also the label stack
         append = out.append
         ops = OPS_BY_NAME
+        noimm = _NO_IMMEDIATES
         while True:
             if stop is not None and i == stop and not frames:
                 if ctl:
@@ -806,6 +824,11 @@ class ModuleParser:
                 else:
                     if type(kw) is not str or kw in ("(", ")"):
                         raise self.unexpected(i + 1, "an instruction")
+                    tup = noimm.get(kw)
+                    if tup is not None:
+                        frames.append([_F_PLAIN, tup, None, len(ctl)])
+                        i += 2
+                        continue
                     op = ops.get(kw)
                     if op is None or kw == "select_t" or kw in _STRUCTURAL:
                         raise self.unexpected(i + 1, "an instruction")
@@ -875,6 +898,11 @@ class ModuleParser:
                     append((_END,))
                 i = j
                 continue
+            tup = noimm.get(t)
+            if tup is not None:
+                append(tup)
+                i += 1
+                continue
             op = ops.get(t)
             if op is None or t == "select_t" or t == "then":
                 raise self.unexpected(i, "an instruction")
@@ -942,6 +970,15 @@ class ModuleParser:
         if imm == Imm.MEMARG or imm == Imm.MEMARG_LANE:
             align = op.natural_align
             offset = 0
+            mem = 0
+            # multi-memory's optional memory index; before a lane index only if another index or
+            # a memarg keyword follows.
+            if self._is_index(i) and (
+                imm == Imm.MEMARG
+                or self._is_index(i + 1)
+                or (type(toks[i + 1]) is str and toks[i + 1].startswith(("offset=", "align=")))
+            ):
+                mem, i = self.index_of("memory", i)
             t = toks[i]
             if type(t) is str and t.startswith("offset="):
                 try:
@@ -965,8 +1002,8 @@ class ModuleParser:
                 align = v.bit_length() - 1
                 i += 1
             if imm == Imm.MEMARG:
-                return (op, align, offset, 0), i
-            return (op, align, offset, 0, self._lane(i)), i + 1
+                return (op, align, offset, mem), i
+            return (op, align, offset, mem, self._lane(i)), i + 1
         if imm == Imm.BLOCK:  # only reached for names routed here by mistake
             raise self.unexpected(i - 1)
         if imm == Imm.BR_TABLE:
