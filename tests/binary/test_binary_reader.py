@@ -127,3 +127,20 @@ def test_malformed_name_section_does_not_fail_decoding(payload: bytes) -> None:
     m = decode_module(_ONE_FUNC + _custom(b"name", payload))
     assert m.customs[0].data == payload
     assert m.names is None or isinstance(m.names.funcs, dict)
+
+
+def test_decoding_restores_the_garbage_collector_state() -> None:
+    import gc
+
+    assert gc.isenabled()
+    decode_module(_ONE_FUNC)
+    assert gc.isenabled()
+    with pytest.raises(DecodeError):
+        decode_module(_ONE_FUNC[:-1])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        decode_module(_ONE_FUNC)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

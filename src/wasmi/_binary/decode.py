@@ -10,6 +10,7 @@ rest of the input ("length out of bounds").
 
 from __future__ import annotations
 
+import gc
 import struct
 from typing import Any, Callable, List, Tuple
 
@@ -102,12 +103,18 @@ def decode_module(data: bytes) -> Module:
     input, and nothing else.
     """
     data = bytes(data)
+    # The decoder allocates hundreds of thousands of tuples and lists that can never form cycles; the
+    # cyclic garbage collector would scan them again and again while they are built (decoding QuickJS
+    # takes 0.25 s with it, 0.15 s without). Pausing it only delays collection of other garbage.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         return _decode(data)
     except (IndexError, struct.error):
         raise DecodeError(END_OF_SECTION, len(data)) from None
-    except RecursionError:  # pragma: no cover - the decoder does not recurse; kept as a guard
-        raise DecodeError("nesting too deep", None) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _decode(data: bytes) -> Module:
