@@ -14,6 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import fmt_ratio  # noqa: E402
+
 #: heat-map columns: (phase, op, label)
 COLUMNS = [
     ("translate", "module", "translate:\nModule()"),
@@ -74,7 +78,7 @@ def plot(data: Dict[str, Any], out: Path) -> None:
                 r = e.get("ratios", {}).get(peer)
                 if r is not None:
                     values[i][j] = math.log10(r)
-                    text = f"{r:.2f}×" if r < 10 else f"{r:.0f}×"
+                    text = fmt_ratio(r).replace("x", "×")
                     color = "black"
                     if e["runtimes"][peer].get("mismatch"):
                         text, color = "WRONG\n" + text, "#7f0000"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import math
 import os
 import platform
 import select
@@ -302,6 +303,52 @@ def _ratios(data: Dict[str, Any]) -> None:
                 entry["ratios"][name] = rec["per_unit"] / b["per_unit"]
 
 
+def summarise_ratios(data: Dict[str, Any]) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """Geometric mean of each peer's ratios per (phase, op) over the programs both ran, with the count."""
+    out: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    for e in data["measurements"]:
+        key = f"{e['phase']}/{e['op']}"
+        for name, r in e.get("ratios", {}).items():
+            out.setdefault(key, {}).setdefault(name, {"logs": [], "programs": 0})
+            out[key][name]["logs"].append(math.log(r))
+    for per_peer in out.values():
+        for rec in per_peer.values():
+            logs = rec.pop("logs")
+            rec["programs"] = len(logs)
+            rec["geomean"] = math.exp(sum(logs) / len(logs))
+    return out
+
+
+def markdown(data: Dict[str, Any]) -> str:
+    """The results as Markdown tables (for the README): geometric means, then every ratio."""
+    base = data["baseline"] or "baseline"
+    peers = [n for n in data["runtimes"] if n != data["baseline"]]
+    m = data["machine"]
+    lines = [f"{data['mode']} run {data['created']}, {m['implementation']} {m['python']} on {m['cpu']} "
+             f"×{m['cpu_count']}, {data['clock']} time, median of up to {data['reps']}; commit "
+             f"{data.get('source', {}).get('commit', '?')[:10]}. Peer time ÷ {base} time per unit of work "
+             f"(above 1: {base} is faster).", ""]
+    lines.append("| phase | " + " | ".join(peers) + " |")
+    lines.append("|---|" + "---|" * len(peers))
+    for key, per_peer in data.get("summary", {}).items():
+        cells = [f"{fmt_ratio(per_peer[p]['geomean'])} ({per_peer[p]['programs']})" if p in per_peer else "–"
+                 for p in peers]
+        lines.append(f"| {key} (geomean, programs) | " + " | ".join(cells) + " |")
+    lines += ["", f"| program | phase | {base} | " + " | ".join(peers) + " |",
+              "|---|---|---|" + "---|" * len(peers)]
+    for e in data["measurements"]:
+        b = e["runtimes"].get(data["baseline"] or "", {})
+        cells = []
+        for p in peers:
+            r = e.get("ratios", {}).get(p)
+            rec = e["runtimes"].get(p, {})
+            cells.append(fmt_ratio(r) if r is not None else rec.get("status", "–"))
+        own = _fmt_time(b["per_unit"]) + f"/{e['unit'] if e['op'] not in ('module', 'instantiate', 'first_call') else 'op'}" \
+            if "per_unit" in b else b.get("status", "–")
+        lines.append(f"| {e['program']} | {e['phase']}/{e['op']} | {own} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _check_results(measurements: List[Dict[str, Any]], workers: Dict[str, WorkerProc],
                    runtimes: Dict[str, Dict[str, Any]], timeout: float) -> List[Dict[str, Any]]:
     """Compare results at equal inputs; ask the reference runtime for inputs only one runtime ran."""
@@ -347,6 +394,15 @@ def _check_results(measurements: List[Dict[str, Any]], workers: Dict[str, Worker
     return mismatches
 
 
+def fmt_ratio(r: float) -> str:
+    """``2.3x``, ``207x``, or ``1/350x`` for ratios far below one (two decimals would print 0.00)."""
+    if r >= 10:
+        return f"{r:.0f}x"
+    if r >= 0.1:
+        return f"{r:.2f}x"
+    return f"1/{1 / r:.0f}x"
+
+
 def _fmt_time(s: float) -> str:
     if s >= 1:
         return f"{s:.2f}s"
@@ -380,13 +436,18 @@ def report(data: Dict[str, Any]) -> str:
             rec = e["runtimes"].get(n, {})
             if "per_unit" in rec:
                 r = e.get("ratios", {}).get(n)
-                cell = _fmt_time(rec["per_unit"]) + (f" ({r:.2f}x)" if r is not None else "")
+                cell = _fmt_time(rec["per_unit"]) + (f" ({fmt_ratio(r)})" if r is not None else "")
                 if rec.get("mismatch"):
                     cell = "WRONG " + cell
             else:
                 cell = rec.get("status", "-")
             row += f"{cell:>24}"
         lines.append(row)
+    if data.get("summary"):
+        lines += ["", "geometric means of the ratios (programs):"]
+        for key, per_peer in data["summary"].items():
+            lines.append(f"  {key:24}" + "".join(
+                f"{n}={fmt_ratio(v['geomean'])} ({v['programs']})  " for n, v in per_peer.items()))
     problems = [(e["program"], e["op"], n, rec) for e in data["measurements"]
                 for n, rec in e["runtimes"].items() if rec.get("status") not in ("ok", "unavailable", "skipped")]
     if problems:
@@ -421,10 +482,19 @@ def main(argv: Optional[List[str]] = None) -> int:
                     "worker's CPU time (default; robust on a shared machine) or wall-clock time (both are stored)")
     ap.add_argument("--out", default="", help="JSON output path (default benchmarks/results/<stamp>.json)")
     ap.add_argument("--plot", action="store_true", help="also write a PNG chart next to the JSON")
+    ap.add_argument("--summarize", metavar="JSON", default="", help="measure nothing: print the Markdown "
+                    "summary of an earlier results file")
     args = ap.parse_args(argv)
 
+    if args.summarize:
+        data = json.loads(Path(args.summarize).read_text())
+        _ratios(data)
+        data["summary"] = summarise_ratios(data)
+        print(markdown(data))
+        return 0
     data = measure(args)
     _ratios(data)
+    data["summary"] = summarise_ratios(data)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     out = Path(args.out) if args.out else HERE / "results" / f"{stamp}{'-quick' if args.quick else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

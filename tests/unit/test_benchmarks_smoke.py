@@ -16,8 +16,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-
-from _support import REPO, wasm_tools
+from _support import REPO, wasm_tools  # type: ignore[import-not-found]
 
 BENCH = REPO / "benchmarks"
 sys.path.insert(0, str(BENCH))
@@ -155,3 +154,8 @@ def test_runner_end_to_end_against_wasmtime(tmp_path: Path) -> None:
         assert "wasmtime" in e["ratios"]
         if e["op"] == "execute":
             assert e["runtimes"]["wasmi"]["result"] == e["runtimes"]["wasmtime"]["result"] == 610  # fib(15)
+    assert set(data["summary"]) == {"translate/module", "translate/first_call", "instantiate/instantiate",
+                                    "execute/execute", "call/host_to_wasm", "call/wasm_to_host"}
+    md = subprocess.run([sys.executable, str(BENCH / "run.py"), "--summarize", str(out)],
+                        capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "| fib_rec | execute/execute |" in md and "| call/wasm_to_host (geomean, programs) |" in md
