@@ -37,6 +37,22 @@ _STRUCT_NAMES = {
 _PACK_NAMES = {"<I": "_pI", "<q": "_pq", "<d": "_pd", "<H": "_pH"}
 
 
+_CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
+
+
+def _literal_int(entry: list) -> Optional[int]:
+    """The value of a stack entry that is an integer literal, else None."""
+    if entry[1] is not None:
+        return None
+    t = entry[0]
+    if t.startswith("(-"):
+        t = t[1:-1]
+    try:
+        return int(t)
+    except ValueError:
+        return None
+
+
 class TooComplex(Exception):
     """The function's structure exceeds what CPython compiles; use the fallback."""
 
@@ -44,7 +60,8 @@ class TooComplex(Exception):
 class _Frame:
     __slots__ = (
         "kind", "base", "nparams", "nresults", "arity", "py_loop", "loop_index", "indent",
-        "unreachable", "has_else", "then_reachable", "body_start", "targeted",
+        "unreachable", "has_else", "then_reachable", "body_start", "targeted", "end_pc", "tail",
+        "direct_exit",
     )
 
     def __init__(self, kind: str, base: int, nparams: int, nresults: int, targeted: bool) -> None:
@@ -61,6 +78,9 @@ class _Frame:
         self.has_else = False
         self.then_reachable = False
         self.body_start = 0
+        self.end_pc = -1  # index of the matching ``end``
+        self.tail = False  # an ``if`` right before the function's end: its arms return directly
+        self.direct_exit = False  # some branch leaves it by breaking out of its last inner loop
 
 
 def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
@@ -72,9 +92,11 @@ def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
     return len(ft.params), len(ft.results)
 
 
-def _find_targets(body: List[tuple]) -> set:
-    """Indices (into body) of the block/loop/if instructions that some branch targets."""
+def _find_targets(body: List[tuple]) -> Tuple[set, Dict[int, int]]:
+    """Indices (into body) of the block/loop/if instructions that some branch targets, and the index
+    of each one's matching ``end``."""
     targeted = set()
+    ends: Dict[int, int] = {}
     stack: List[int] = []
     for pc, ins in enumerate(body):
         op = ins[0]
@@ -82,7 +104,7 @@ def _find_targets(body: List[tuple]) -> set:
             stack.append(pc)
         elif op is I.END:
             if stack:
-                stack.pop()
+                ends[stack.pop()] = pc
         elif op is I.BR or op is I.BR_IF:
             d = ins[1]
             if d < len(stack):
@@ -91,7 +113,7 @@ def _find_targets(body: List[tuple]) -> set:
             for d in list(ins[1]) + [ins[2]]:
                 if d < len(stack):
                     targeted.add(stack[-1 - d])
-    return targeted
+    return targeted, ends
 
 
 class Consts:
@@ -261,10 +283,21 @@ class FuncTranslator:
         cur = self.loops - 1
         if f.loop_index == cur:
             self.emit("continue" if cont else "break")
+        elif (f.kind == "block" and f.arity == 0 and f.loop_index == cur - 1
+              and f.end_pc == self._innermost_loop_frame().end_pc + 1):
+            # leaving the inner loop lands exactly at this block's end: a plain break does it
+            f.direct_exit = True
+            self.emit("break")
         else:
             self.uses_b = True
             self.emit(f"_b = {2 * f.loop_index + (1 if cont else 0)}")
             self.emit("break")
+
+    def _innermost_loop_frame(self) -> _Frame:
+        for f in reversed(self.ctl):
+            if f.py_loop:
+                return f
+        raise InternalError("no Python loop is open")
 
     def emit_return(self, vals: List[list]) -> None:
         if not vals:
@@ -300,7 +333,8 @@ class FuncTranslator:
     def translate(self) -> str:
         ft = self.ftype
         body = self.func.body
-        targeted = _find_targets(body)
+        targeted, self.ends = _find_targets(body)
+        self.body_len = len(body)
         params = [f"l{i}" for i in range(len(ft.params))]
         local_types = self.func.local_types()
         n = len(ft.params)
@@ -331,6 +365,7 @@ class FuncTranslator:
                         continue
                 else:
                     continue
+            self.pc = pc
             self.step(op, ins, pc in targeted)
             if not self.ctl:
                 break
@@ -346,6 +381,10 @@ class FuncTranslator:
         name = op.name
         if op is not I.END and op is not I.ELSE:
             self.fuel_count += 1
+        if name in _CONST_SHIFT_OPS and self.stack and _literal_int(self.stack[-1]) is not None:
+            k = _literal_int(self.stack[-1])
+            if self.const_shift(name, k):
+                return
         tpl = PURE.get(name)
         if tpl is not None:
             n = len(op.params)
@@ -360,7 +399,13 @@ class FuncTranslator:
             e = self.pop()
             self.flush_local(v)
             if e[0] != v:
-                self.emit(f"{v} = {e[0]}")
+                last = self.lines[-1] if self.lines else None
+                if (e[1] is None and last is not None and last[0] == self.indent
+                        and last[1].startswith(e[0] + " = ") and e[0] == f"s{len(self.stack)}"):
+                    # the value was just materialised into its slot: assign the local directly
+                    self.lines[-1] = (last[0], v + last[1][len(e[0]):])
+                else:
+                    self.emit(f"{v} = {e[0]}")
             if op is I.LOCAL_TEE:
                 self.push(v, frozenset((v,)))
             return
@@ -487,6 +532,37 @@ class FuncTranslator:
             return
         self.step_misc(op, ins)
 
+    def const_shift(self, name: str, k: int) -> bool:
+        """Inline rotates and unsigned i64 shifts by a constant (hashes use them); False if not."""
+        if name == "i64.shr_u":
+            k &= 63
+            if not k:
+                return False
+            self.pop()
+            # the result of a shift by at least 1 is below 2**63: no wrap needed
+            self.push_pure(f"(({{0}} & 0xFFFFFFFFFFFFFFFF) >> {k})", [self.pop()])
+            return True
+        x = self.stack[-2]
+        if x[1] is not None and not x[0].isidentifier():
+            return False  # the value is used twice: only a plain name or literal will do
+        bits = 64 if name.startswith("i64") else 32
+        k &= bits - 1
+        if name.endswith("rotr"):
+            k = (bits - k) & (bits - 1)
+        self.pop()
+        self.pop()
+        if k == 0:
+            self.push(x[0], x[1])
+            return True
+        if bits == 32:
+            tpl = f"((({{0}} << {k}) | ({{0}} >> {32 - k})) & 0xFFFFFFFF)"
+        else:
+            tpl = (f"(_nt - 0x10000000000000000 if (_nt := ((({{0}} & 0xFFFFFFFFFFFFFFFF) << {k})"
+                   f" | (({{0}} & 0xFFFFFFFFFFFFFFFF) >> {64 - k})) & 0xFFFFFFFFFFFFFFFF)"
+                   " > 0x7FFFFFFFFFFFFFFF else _nt)")
+        self.push_pure(tpl, [x])
+        return True
+
     def emit_call(self, call: str, ft: FuncType) -> None:
         nres = len(ft.results)
         if nres == 0:
@@ -564,6 +640,9 @@ class FuncTranslator:
         base = len(self.stack) - np_
         kind = "block" if op is I.BLOCK else "loop" if op is I.LOOP else "if"
         f = _Frame(kind, base, np_, nr, targeted)
+        f.end_pc = self.ends.get(self.pc, -1)
+        if kind == "if" and not targeted and f.end_pc + 2 == self.body_len:
+            f.tail = True
         if kind != "if" and not f.targeted:
             # no Python structure: a block or loop that no branch targets is transparent
             self.ctl.append(f)
@@ -596,8 +675,12 @@ class FuncTranslator:
         f = self.ctl[-1]
         reach = not f.unreachable
         if reach:
-            vals = self.popn(f.nresults)
-            self.move_to(f.base, vals)
+            if f.tail:
+                fr = self.ctl[0]
+                self.emit_return(self.stack[len(self.stack) - fr.arity:] if fr.arity else [])
+                reach = False
+            else:
+                self.move_to(f.base, self.popn(f.nresults))
         self.seg_end()
         self.close_body(f)
         f.then_reachable = reach
@@ -631,8 +714,12 @@ class FuncTranslator:
                 self.ctl[-1].unreachable = True
             return
         if reach:
-            vals = self.popn(f.nresults)
-            self.move_to(f.base, vals)
+            if f.tail:
+                fr = self.ctl[0]
+                self.emit_return(self.stack[len(self.stack) - fr.arity:] if fr.arity else [])
+                reach = False
+            else:
+                self.move_to(f.base, self.popn(f.nresults))
         self.seg_end()
         self.close_body(f)
         if f.kind == "if":
@@ -646,7 +733,7 @@ class FuncTranslator:
                 self.emit("break")
             self.indent -= 1
         else:
-            if reach:
+            if reach or f.direct_exit:
                 self.emit("break")
             self.indent -= 1
             after_reach = reach

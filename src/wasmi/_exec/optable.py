@@ -16,11 +16,13 @@ from __future__ import annotations
 from typing import Dict, Set
 
 M32 = "0xFFFFFFFF"
-_W64 = "((({}) + 0x8000000000000000) & 0xFFFFFFFFFFFFFFFF) - 0x8000000000000000"
 
 
 def _w64(e: str) -> str:
-    return "(" + _W64.format(e) + ")"
+    # In-range results (the common case) skip the big-int wrap arithmetic. ``_nt`` is a scratch local:
+    # assigned and read back inside this one expression, so nesting these is safe.
+    return ("(_nt if -0x8000000000000000 <= (_nt := " + e + ") <= 0x7FFFFFFFFFFFFFFF"
+            " else ((_nt + 0x8000000000000000) & 0xFFFFFFFFFFFFFFFF) - 0x8000000000000000)")
 
 
 PURE: Dict[str, str] = {
