@@ -167,6 +167,9 @@ def _globaltype(t: GlobalType) -> str:
 
 
 _MAX_PRINTED_LOCALS = 1_000_000
+# Indentation stops growing here: 100,000 nested blocks (a 200 KB module) would otherwise print
+# gigabytes of spaces.
+_MAX_INDENT = 64
 
 
 def _comment(text: str) -> str:
@@ -259,11 +262,11 @@ class _Printer:
                 if k == last:
                     break
                 depth -= 1
-                emit("  " * depth + "end")
+                emit("  " * min(depth, _MAX_INDENT) + "end")
             elif op is I.ELSE:
-                emit("  " * (depth - 1) + "else")
+                emit("  " * min(depth - 1, _MAX_INDENT) + "else")
             else:
-                emit("  " * depth + _instr_text(ins))
+                emit("  " * min(depth, _MAX_INDENT) + _instr_text(ins))
                 if op is I.BLOCK or op is I.LOOP or op is I.IF:
                     depth += 1
         emit("  )")
