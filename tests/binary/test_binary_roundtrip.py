@@ -87,3 +87,19 @@ def test_custom_sections_keep_their_place() -> None:
     m2 = decode_module(encode_module(m))
     # Empty sections are written when a custom section must follow them.
     assert [(c.name, c.after) for c in m2.customs] == [("a", 0), ("c", 3), ("b", 10)]
+
+
+def test_deep_nesting_needs_no_recursion() -> None:
+    from wasmi._binary.encode import u32
+    from wasmi._text.printer import print_module
+
+    n = 50_000
+    body = b"\x00" + b"\x02\x40" * n + b"\x0b" * n + b"\x0b"
+    sec = b"\x01" + u32(len(body)) + body
+    data = (b"\x00asm\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a" + u32(len(sec)) + sec)
+    m = decode_module(data)
+    assert len(m.funcs[0].body) == 2 * n + 1
+    assert encode_module(m) == data
+    text = print_module(m)
+    # indentation is capped, so the text grows linearly with the input
+    assert len(text) < 200 * len(data)
