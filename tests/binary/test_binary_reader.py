@@ -144,3 +144,14 @@ def test_decoding_restores_the_garbage_collector_state() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_padded_call_indirect_table_index_is_accepted() -> None:
+    # LLVM writes call_indirect's table index as a 5-byte LEB: `i32.const 0; call_indirect (type 0) 0`
+    body = b"\x00\x41\x00\x11\x00\x80\x80\x80\x80\x00\x0b"
+    code = b"\x0a" + bytes([len(body) + 2, 1, len(body)]) + body
+    data = _HEAD + b"\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x04\x04\x01\x70\x00\x00" + code
+    m = decode_module(data)
+    assert m.funcs[0].body[1] == (I.CALL_INDIRECT, 0, 0)
+    out = encode_module(m)
+    assert len(out) == len(data) - 4 and decode_module(out) == m
