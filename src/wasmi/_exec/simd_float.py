@@ -19,6 +19,8 @@ import struct
 
 from .simd_bits import CANONICAL_NAN, M32, M64, F32x2, F32x4, F64x2, H, pack_f32x4, round_f32
 
+_from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs ~40 ns a call
+
 _copysign = math.copysign
 _ceil = math.ceil
 _floor = math.floor
@@ -32,6 +34,9 @@ _NS64 = _S64 ^ ((1 << 128) - 1)
 _L1, _L2, _L3 = M32 << 32, M32 << 64, M32 << 96
 _Q1 = M64 << 64
 _f32x4_pack = F32x4.pack
+_f4_unpack = F32x4.unpack
+_d2_pack = F64x2.pack
+_d2_unpack = F64x2.unpack
 _i4 = struct.Struct("<4i")
 _I4 = struct.Struct("<4I")
 _i2 = struct.Struct("<2i")
@@ -131,35 +136,35 @@ def _trunc_sat_u32(x: float) -> int:
 
 
 def f32x4_add(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     try:
-        return int.from_bytes(_f32x4_pack(x0 + y0, x1 + y1, x2 + y2, x3 + y3), "little")
+        return _from_bytes(_f32x4_pack(x0 + y0, x1 + y1, x2 + y2, x3 + y3), "little")
     except OverflowError:
         return pack_f32x4(x0 + y0, x1 + y1, x2 + y2, x3 + y3)
 
 
 def f32x4_sub(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     try:
-        return int.from_bytes(_f32x4_pack(x0 - y0, x1 - y1, x2 - y2, x3 - y3), "little")
+        return _from_bytes(_f32x4_pack(x0 - y0, x1 - y1, x2 - y2, x3 - y3), "little")
     except OverflowError:
         return pack_f32x4(x0 - y0, x1 - y1, x2 - y2, x3 - y3)
 
 
 def f32x4_mul(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     try:
-        return int.from_bytes(_f32x4_pack(x0 * y0, x1 * y1, x2 * y2, x3 * y3), "little")
+        return _from_bytes(_f32x4_pack(x0 * y0, x1 * y1, x2 * y2, x3 * y3), "little")
     except OverflowError:
         return pack_f32x4(x0 * y0, x1 * y1, x2 * y2, x3 * y3)
 
 
 def f32x4_div(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     try:
         return pack_f32x4(x0 / y0, x1 / y1, x2 / y2, x3 / y3)
     except ZeroDivisionError:
@@ -167,7 +172,7 @@ def f32x4_div(a: int, b: int) -> int:
 
 
 def f32x4_sqrt(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     try:
         return pack_f32x4(_sqrt(x0), _sqrt(x1), _sqrt(x2), _sqrt(x3))
     except ValueError:
@@ -175,20 +180,20 @@ def f32x4_sqrt(a: int) -> int:
 
 
 def f32x4_min(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return pack_f32x4(_min(x0, y0), _min(x1, y1), _min(x2, y2), _min(x3, y3))
 
 
 def f32x4_max(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return pack_f32x4(_max(x0, y0), _max(x1, y1), _max(x2, y2), _max(x3, y3))
 
 
 def _f32x4_ltmask(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
         (M32 if x0 < y0 else 0) | (_L1 if x1 < y1 else 0) | (_L2 if x2 < y2 else 0) | (_L3 if x3 < y3 else 0)
     )
@@ -212,28 +217,28 @@ def f32x4_neg(a: int) -> int:
 
 
 def f32x4_ceil(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(F32x4.pack(_ceil_lane(x0), _ceil_lane(x1), _ceil_lane(x2), _ceil_lane(x3)), "little")
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_f32x4_pack(_ceil_lane(x0), _ceil_lane(x1), _ceil_lane(x2), _ceil_lane(x3)), "little")
 
 
 def f32x4_floor(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(
-        F32x4.pack(_floor_lane(x0), _floor_lane(x1), _floor_lane(x2), _floor_lane(x3)), "little"
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(
+        _f32x4_pack(_floor_lane(x0), _floor_lane(x1), _floor_lane(x2), _floor_lane(x3)), "little"
     )
 
 
 def f32x4_trunc(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(
-        F32x4.pack(_trunc_lane(x0), _trunc_lane(x1), _trunc_lane(x2), _trunc_lane(x3)), "little"
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(
+        _f32x4_pack(_trunc_lane(x0), _trunc_lane(x1), _trunc_lane(x2), _trunc_lane(x3)), "little"
     )
 
 
 def f32x4_nearest(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(
-        F32x4.pack(_nearest_lane(x0), _nearest_lane(x1), _nearest_lane(x2), _nearest_lane(x3)), "little"
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(
+        _f32x4_pack(_nearest_lane(x0), _nearest_lane(x1), _nearest_lane(x2), _nearest_lane(x3)), "little"
     )
 
 
@@ -241,16 +246,16 @@ def f32x4_nearest(a: int) -> int:
 
 
 def f32x4_eq(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
         (M32 if x0 == y0 else 0) | (_L1 if x1 == y1 else 0) | (_L2 if x2 == y2 else 0) | (_L3 if x3 == y3 else 0)
     )
 
 
 def f32x4_ne(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
         (M32 if x0 != y0 else 0) | (_L1 if x1 != y1 else 0) | (_L2 if x2 != y2 else 0) | (_L3 if x3 != y3 else 0)
     )
@@ -265,8 +270,8 @@ def f32x4_gt(a: int, b: int) -> int:
 
 
 def f32x4_le(a: int, b: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = F32x4.unpack(b.to_bytes(16, "little"))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
         (M32 if x0 <= y0 else 0) | (_L1 if x1 <= y1 else 0) | (_L2 if x2 <= y2 else 0) | (_L3 if x3 <= y3 else 0)
     )
@@ -280,55 +285,55 @@ def f32x4_ge(a: int, b: int) -> int:
 
 
 def f64x2_add(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(x0 + y0, x1 + y1), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(x0 + y0, x1 + y1), "little")
 
 
 def f64x2_sub(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(x0 - y0, x1 - y1), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(x0 - y0, x1 - y1), "little")
 
 
 def f64x2_mul(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(x0 * y0, x1 * y1), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(x0 * y0, x1 * y1), "little")
 
 
 def f64x2_div(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
     try:
-        return int.from_bytes(F64x2.pack(x0 / y0, x1 / y1), "little")
+        return _from_bytes(_d2_pack(x0 / y0, x1 / y1), "little")
     except ZeroDivisionError:
-        return int.from_bytes(F64x2.pack(_div(x0, y0), _div(x1, y1)), "little")
+        return _from_bytes(_d2_pack(_div(x0, y0), _div(x1, y1)), "little")
 
 
 def f64x2_sqrt(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
     try:
-        return int.from_bytes(F64x2.pack(_sqrt(x0), _sqrt(x1)), "little")
+        return _from_bytes(_d2_pack(_sqrt(x0), _sqrt(x1)), "little")
     except ValueError:
-        return int.from_bytes(F64x2.pack(_sqrt_lane(x0), _sqrt_lane(x1)), "little")
+        return _from_bytes(_d2_pack(_sqrt_lane(x0), _sqrt_lane(x1)), "little")
 
 
 def f64x2_min(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(_min(x0, y0), _min(x1, y1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(_min(x0, y0), _min(x1, y1)), "little")
 
 
 def f64x2_max(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(_max(x0, y0), _max(x1, y1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(_max(x0, y0), _max(x1, y1)), "little")
 
 
 def _f64x2_ltmask(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
     return (M64 if x0 < y0 else 0) | (_Q1 if x1 < y1 else 0)
 
 
@@ -349,34 +354,34 @@ def f64x2_neg(a: int) -> int:
 
 
 def f64x2_ceil(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(_ceil_lane(x0), _ceil_lane(x1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(_ceil_lane(x0), _ceil_lane(x1)), "little")
 
 
 def f64x2_floor(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(_floor_lane(x0), _floor_lane(x1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(_floor_lane(x0), _floor_lane(x1)), "little")
 
 
 def f64x2_trunc(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(_trunc_lane(x0), _trunc_lane(x1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(_trunc_lane(x0), _trunc_lane(x1)), "little")
 
 
 def f64x2_nearest(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(F64x2.pack(_nearest_lane(x0), _nearest_lane(x1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_d2_pack(_nearest_lane(x0), _nearest_lane(x1)), "little")
 
 
 def f64x2_eq(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
     return (M64 if x0 == y0 else 0) | (_Q1 if x1 == y1 else 0)
 
 
 def f64x2_ne(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
     return (M64 if x0 != y0 else 0) | (_Q1 if x1 != y1 else 0)
 
 
@@ -389,8 +394,8 @@ def f64x2_gt(a: int, b: int) -> int:
 
 
 def f64x2_le(a: int, b: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    y0, y1 = F64x2.unpack(b.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
     return (M64 if x0 <= y0 else 0) | (_Q1 if x1 <= y1 else 0)
 
 
@@ -402,53 +407,53 @@ def f64x2_ge(a: int, b: int) -> int:
 
 
 def i32x4_trunc_sat_f32x4_s(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(
         _i4.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1), _trunc_sat_s32(x2), _trunc_sat_s32(x3)), "little"
     )
 
 
 def i32x4_trunc_sat_f32x4_u(a: int) -> int:
-    x0, x1, x2, x3 = F32x4.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(
         _I4.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1), _trunc_sat_u32(x2), _trunc_sat_u32(x3)), "little"
     )
 
 
 def i32x4_trunc_sat_f64x2_s_zero(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(_i2.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_i2.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1)), "little")
 
 
 def i32x4_trunc_sat_f64x2_u_zero(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
-    return int.from_bytes(_I2.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1)), "little")
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    return _from_bytes(_I2.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1)), "little")
 
 
 def f32x4_convert_i32x4_s(a: int) -> int:
     # float(int) is exact for 32-bit ints; packing then rounds once to single.
-    return int.from_bytes(F32x4.pack(*_i4.unpack(a.to_bytes(16, "little"))), "little")
+    return _from_bytes(_f32x4_pack(*_i4.unpack(a.to_bytes(16, "little"))), "little")
 
 
 def f32x4_convert_i32x4_u(a: int) -> int:
-    return int.from_bytes(F32x4.pack(*_I4.unpack(a.to_bytes(16, "little"))), "little")
+    return _from_bytes(_f32x4_pack(*_I4.unpack(a.to_bytes(16, "little"))), "little")
 
 
 def f64x2_convert_low_i32x4_s(a: int) -> int:
-    return int.from_bytes(F64x2.pack(*_i2.unpack_from(a.to_bytes(16, "little"))), "little")
+    return _from_bytes(_d2_pack(*_i2.unpack_from(a.to_bytes(16, "little"))), "little")
 
 
 def f64x2_convert_low_i32x4_u(a: int) -> int:
-    return int.from_bytes(F64x2.pack(*_I2.unpack_from(a.to_bytes(16, "little"))), "little")
+    return _from_bytes(_d2_pack(*_I2.unpack_from(a.to_bytes(16, "little"))), "little")
 
 
 def f32x4_demote_f64x2_zero(a: int) -> int:
-    x0, x1 = F64x2.unpack(a.to_bytes(16, "little"))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
     try:
-        return int.from_bytes(F32x2.pack(x0, x1), "little")
+        return _from_bytes(F32x2.pack(x0, x1), "little")
     except OverflowError:
-        return int.from_bytes(F32x2.pack(round_f32(x0), round_f32(x1)), "little")
+        return _from_bytes(F32x2.pack(round_f32(x0), round_f32(x1)), "little")
 
 
 def f64x2_promote_low_f32x4(a: int) -> int:
-    return int.from_bytes(F64x2.pack(*F32x2.unpack_from(a.to_bytes(16, "little"))), "little")
+    return _from_bytes(_d2_pack(*F32x2.unpack_from(a.to_bytes(16, "little"))), "little")

@@ -11,6 +11,13 @@ from typing import Sequence
 
 from .simd_bits import ALL, F32, F64, KEEP, LSB, M32, M64, U32, U64, H, L, f32_from_bits, f32_to_bits
 
+_from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs ~40 ns a call
+# Bound struct methods: one global load per call instead of a global plus an attribute look-up.
+_F64_pack = F64.pack
+_F64_unpack = F64.unpack
+_U64_pack = U64.pack
+_U64_unpack = U64.unpack
+
 _LSB8, _LSB16, _LSB32, _LSB64 = LSB[8], LSB[16], LSB[32], LSB[64]
 _f32_pack, _f32_unpack, _u32_pack, _u32_unpack = F32.pack, F32.unpack, U32.pack, U32.unpack
 _KEEP8, _KEEP16, _KEEP32, _KEEP64 = KEEP[8], KEEP[16], KEEP[32], KEEP[64]
@@ -44,7 +51,7 @@ def f32x4_splat(x: float) -> int:
 
 
 def f64x2_splat(x: float) -> int:
-    return U64.unpack(F64.pack(x))[0] * _LSB64
+    return _U64_unpack(_F64_pack(x))[0] * _LSB64
 
 
 # ---- extract_lane / replace_lane ---------------------------------------------------------------
@@ -85,7 +92,7 @@ def f32x4_extract_lane(v: int, lane: int) -> float:
 
 
 def f64x2_extract_lane(v: int, lane: int) -> float:
-    return F64.unpack(U64.pack((v >> (lane << 6)) & M64))[0]
+    return _F64_unpack(_U64_pack((v >> (lane << 6)) & M64))[0]
 
 
 def i8x16_replace_lane(v: int, lane: int, x: int) -> int:
@@ -115,7 +122,7 @@ def f32x4_replace_lane(v: int, lane: int, x: float) -> int:
 
 def f64x2_replace_lane(v: int, lane: int, x: float) -> int:
     s = lane << 6
-    return (v & _KEEP64[lane]) | (U64.unpack(F64.pack(x))[0] << s)
+    return (v & _KEEP64[lane]) | (_U64_unpack(_F64_pack(x))[0] << s)
 
 
 # ---- shuffle / swizzle: bytes.translate is a 16-lane table look-up in C ------------------------
@@ -127,12 +134,12 @@ def i8x16_shuffle(a: int, b: int, lanes: Sequence[int]) -> int:
     Raises ValueError if ``lanes`` holds ints outside 0..255 (validation rules out anything >= 32).
     """
     table = a.to_bytes(16, "little") + b.to_bytes(16, "little") + _PAD224
-    return int.from_bytes(bytes(lanes).translate(table), "little")
+    return _from_bytes(bytes(lanes).translate(table), "little")
 
 
 def i8x16_swizzle(a: int, s: int) -> int:
     # Indices >= 16 select zero: the table's tail is zeros.
-    return int.from_bytes(s.to_bytes(16, "little").translate(a.to_bytes(16, "little") + _PAD240), "little")
+    return _from_bytes(s.to_bytes(16, "little").translate(a.to_bytes(16, "little") + _PAD240), "little")
 
 
 # ---- bitwise -----------------------------------------------------------------------------------
