@@ -17,14 +17,14 @@ _MAGIC = b"\0asm"
 
 
 def parse_str(text: str) -> bytes:
-    """Parse a WAT module (text) and return its binary encoding.
+    """Parse a WAT module (text) and return its binary encoding. ``(module binary "...")`` and
+    ``(module quote "...")`` are accepted too, as in the Rust ``wat`` crate.
 
     Raises :class:`wasmi.WatError` (lexing, parsing, name resolution).
     """
-    from ._binary.encode import encode_module
-    from ._text.parser import parse_module
+    from ._text.parser import parse_to_binary
 
-    return encode_module(parse_module(text))
+    return parse_to_binary(text)
 
 
 def parse_bytes(data: Union[bytes, bytearray, memoryview]) -> bytes:

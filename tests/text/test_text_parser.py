@@ -213,3 +213,21 @@ def test_f32_of_decimal_is_rounded_once() -> None:
     b = body("(func (f32.const 1.00000005960464477539062500001) drop)")
     assert b[0][1] == 0x3F800001
     assert struct.unpack("<f", struct.pack("<I", b[0][1]))[0] > 1.0
+
+
+def test_binary_and_quote_module_forms() -> None:
+    assert parse_str('(module $m binary "\\00asm" "\\01\\00\\00\\00")') == b"\0asm\1\0\0\0"
+    assert parse_str('(module quote "(func)")') == parse_str("(module (func))")
+
+
+@pytest.mark.parametrize(
+    "literal, ok",
+    [("0" * 5000 + "1", True), ("9" * 5000, False), ("1e" + "9" * 5000, False), ("0x" + "f" * 5000, False)],
+)
+def test_huge_literals_are_cheap_and_clean(literal: str, ok: bool) -> None:
+    src = f"(module (func (f32.const {literal}) drop (i64.const {literal if 'e' not in literal else 1}) drop))"
+    if ok:
+        parse_str(src)
+    else:
+        with pytest.raises(ParseError, match="constant out of range"):
+            parse_str(src)

@@ -78,21 +78,15 @@ class ScriptModule(Command):
             return self.data  # type: ignore[return-value]
         if self.kind == "text":
             return encode_module(self.module)  # type: ignore[arg-type]
-        from ..wat import parse_bytes
-
-        data = self.data or b""
-        if data.startswith(b"\0asm"):  # parse_bytes would pass it through; quoted text never is binary
-            from .._text.parser import parse_module
-
-            return encode_module(parse_module(data.decode("utf-8", "replace")))
-        return parse_bytes(data)
+        return encode_module(self.parse())
 
     def parse(self) -> ast.Module:
         """The syntax tree of a text or quote module. Raises WatError; for binary modules use
         the decoder."""
         if self.kind == "text":
             return self.module  # type: ignore[return-value]
-        from ..wat import parse_bytes  # noqa: F401  (UTF-8 check lives there)
+        if self.kind != "quote":
+            raise TypeError(f"parse() needs a text or quote module, not {self.kind}")
         from .._text.parser import parse_module
         from .._text.lexer import decode_utf8
 

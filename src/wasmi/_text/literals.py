@@ -47,7 +47,7 @@ def parse_int(text: str, bits: int, signed_ok: bool = True) -> Optional[int]:
     ``signed_ok=False`` accepts only unsigned literals (indices, alignments, lanes).
     Raises LiteralError when out of range.
     """
-    if text.isdigit() and text.isascii():  # the common case: a plain decimal
+    if text.isdigit() and text.isascii() and len(text) < 30:  # the common case: a plain decimal
         v = int(text)
         if v >> bits:
             raise LiteralError("constant out of range")
@@ -58,7 +58,13 @@ def parse_int(text: str, bits: int, signed_ok: bool = True) -> Optional[int]:
     sign, hx, dec = m.groups()
     if sign and not signed_ok:
         return None
-    v = int(hx.replace("_", ""), 16) if hx is not None else int(dec.replace("_", ""))
+    if hx is not None:
+        v = int(hx.replace("_", ""), 16)
+    else:
+        dec = dec.replace("_", "").lstrip("0") or "0"
+        if len(dec) > 40:  # far beyond 64 bits, and beyond Python's int-from-str digit limit
+            raise LiteralError("constant out of range")
+        v = int(dec)
     if not sign:
         if v >> bits:
             raise LiteralError("constant out of range")

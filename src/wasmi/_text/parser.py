@@ -1143,6 +1143,36 @@ def tokens(text: str) -> Tuple[list, List[int], Dict[int, int]]:
     return toks, offs, close
 
 
+def parse_to_binary(text: str) -> bytes:
+    """Text -> Wasm bytes, also accepting ``(module $id? binary "..."*)`` (returned as written) and
+    ``(module $id? quote "..."*)`` (the quoted text parsed), as the ``wat`` crate does.
+
+    Raises :class:`wasmi.WatError` subclasses.
+    """
+    from .._binary.encode import encode_module
+
+    toks, offs, close = tokens(text)
+    n = len(toks) - _SENTINELS
+    p = ModuleParser(text, toks, offs, close)
+    if n > 2 and toks[0] == "(" and toks[1] == "module":
+        j = 2
+        t = toks[j]
+        if type(t) is str and t[0] == "$":
+            j += 1
+        kind = toks[j]
+        if kind == "binary" or kind == "quote":
+            end = close.get(0)
+            if end is None:
+                raise p.error("unexpected end of input: unclosed '('", 0)
+            if end + 1 != n:
+                raise p.unexpected(end + 1)
+            data = b"".join(p.string(k) for k in range(j + 1, end))
+            if kind == "binary":
+                return data
+            return encode_module(parse_module(decode_utf8(data, text, offs[j])))
+    return encode_module(_parse_tokens(p, n))
+
+
 def parse_module(text: str) -> ast.Module:
     """Parse a WAT module: either ``(module ...)`` or a bare sequence of module fields.
 
@@ -1150,8 +1180,11 @@ def parse_module(text: str) -> ast.Module:
     :class:`wasmi.EncodingError` (all :class:`wasmi.WatError`).
     """
     toks, offs, close = tokens(text)
-    p = ModuleParser(text, toks, offs, close)
-    n = len(toks) - _SENTINELS
+    return _parse_tokens(ModuleParser(text, toks, offs, close), len(toks) - _SENTINELS)
+
+
+def _parse_tokens(p: ModuleParser, n: int) -> ast.Module:
+    toks = p.toks
     if n > 1 and toks[0] == "(" and toks[1] == "module":
         m, j = p.module(0)
         if j != n:
