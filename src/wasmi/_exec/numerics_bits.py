@@ -63,8 +63,9 @@ def f32_round(x: float) -> float:
 
 def f32_from_bits(u: int) -> float:
     """The f32 value with IEEE single bits ``u`` (an int in [0, 2**32)). Raises nothing for such ``u``."""
-    if (u & 0x7F800000) != 0x7F800000 or not (u & 0x7FFFFF):
-        return f32_unpack(_u32_pack(u))[0]
+    x = f32_unpack(_u32_pack(u))[0]
+    if x == x:
+        return x
     return _f64_unpack(_u64_pack(((u & 0x80000000) << 32) | 0x7FF0000000000000 | ((u & 0x7FFFFF) << 29)))[0]
 
 
