@@ -265,10 +265,13 @@ class _Printer:
                 emit("  " * min(depth, _MAX_INDENT) + "end")
             elif op is I.ELSE:
                 emit("  " * min(depth - 1, _MAX_INDENT) + "else")
+            elif op is I.BLOCK or op is I.LOOP or op is I.IF:
+                # `br N` inside counts labels outwards; the comment numbers them from the function
+                # body inwards (as wasm-tools does), so a reader can match `br` to its target.
+                emit("  " * min(depth, _MAX_INDENT) + _instr_text(ins) + f"  ;; label = @{depth - 1}")
+                depth += 1
             else:
                 emit("  " * min(depth, _MAX_INDENT) + _instr_text(ins))
-                if op is I.BLOCK or op is I.LOOP or op is I.IF:
-                    depth += 1
         emit("  )")
 
     def elem(self, i: int, e: Elem) -> str:
