@@ -61,6 +61,9 @@ def _read_u32(data: bytes, pos: int) -> Tuple[int, int]:
 
 
 def _read_code(data: bytes, pos: int, type_index: int) -> Tuple[Func, int]:
+    """One code-section entry. ``Func.body_offset`` is the offset right after the entry's size
+    field (where the local declarations start); ``Func.offsets`` holds each instruction's opcode
+    offset. Raises DecodeError ("too many locals", "section size mismatch", …)."""
     size, pos = read_len(data, pos)
     end = pos + size
     body_offset = pos
