@@ -44,7 +44,7 @@ SEEDS = _seeds()
 
 
 def _check(data: bytes) -> None:
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time: other jobs on a shared machine must not fail the test
     try:
         m = decode_module(data)
     except DecodeError as e:
@@ -52,7 +52,7 @@ def _check(data: bytes) -> None:
     else:
         # Whatever decodes must encode and decode to the same tree.
         assert decode_module(encode_module(m)) == m
-    assert time.perf_counter() - t < 2.0
+    assert time.process_time() - t < 2.0
 
 
 def _settings(large: bool, n: int):  # type: ignore[no-untyped-def]
