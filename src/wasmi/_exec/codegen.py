@@ -27,8 +27,9 @@ from .._syntax.types import FuncType, ValType
 from ..errors import InternalError
 from .optable import LOADS, PURE, STORES, TRAPPING
 
-MAX_LOOPS = 18  # CPython: 20 statically nested blocks
+MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
 MAX_INDENT = 90  # CPython: 100 indentation levels
+_B_NONE = 1000  # "no branch pending" for ``_b``: above every 2 * loop index + 1
 MAX_EXPR = 240  # keeps paren nesting and operator chains far below CPython's limits
 
 _STRUCT_NAMES = {
@@ -147,6 +148,7 @@ class FuncTranslator:
         self.indent = 1
         self.loops = 0
         self.uses_b = False
+        self.crossings: List[Tuple[int, int, bool]] = []  # (from loop, target loop, is continue)
         self.consts = Consts(f"_k{func_index}_")
         self.fuel_line: Optional[int] = None
         self.fuel_count = 0
@@ -290,6 +292,7 @@ class FuncTranslator:
             self.emit("break")
         else:
             self.uses_b = True
+            self.crossings.append((cur, f.loop_index, cont))
             self.emit(f"_b = {2 * f.loop_index + (1 if cont else 0)}")
             self.emit("break")
 
@@ -308,22 +311,39 @@ class FuncTranslator:
             self.emit("return (" + ", ".join(v[0] for v in vals) + ",)")
 
     def after_loop(self, f: _Frame) -> None:
-        """Code right after a Python loop closes: continue a multi-level branch."""
-        if not self.uses_b:
-            return
+        """Code right after a Python loop closes: continue the multi-level branches that crossed it.
+
+        ``_b`` holds 2 * (target loop index) + (1 for continue), or ``_B_NONE``; one test on the normal
+        exit path, two per level while a branch is passed outwards.
+        """
         j = f.loop_index
-        self.emit("if _b >= 0:")
+        rel = [(t, c) for (cur, t, c) in self.crossings if cur >= j and t < j]
+        if not rel:
+            return
+        self.crossings = [x for x in self.crossings if not (x[0] >= j and x[1] < j)]
+        here = {c for t, c in rel if t == j - 1}
+        further = {(t, c) for t, c in rel if t < j - 1}
+        for t, c in further:
+            self.crossings.append((j - 1, t, c))
+        self.emit(f"if _b < {2 * j}:")
         self.indent += 1
-        if j >= 1:
-            self.emit(f"if _b == {2 * (j - 1)}:")
-            self.emit("\t_b = -1")
+        if further and here:
+            self.emit(f"if _b < {2 * (j - 1)}:")
             self.emit("\tbreak")
-            self.emit(f"if _b == {2 * (j - 1) + 1}:")
-            self.emit("\t_b = -1")
-            self.emit("\tcontinue")
+        if not here:
             self.emit("break")
+        elif here == {False}:
+            self.emit(f"_b = {_B_NONE}")
+            self.emit("break")
+        elif here == {True}:
+            self.emit(f"_b = {_B_NONE}")
+            self.emit("continue")
         else:
-            self.emit("pass")
+            self.emit(f"if _b == {2 * (j - 1)}:")
+            self.emit(f"\t_b = {_B_NONE}")
+            self.emit("\tbreak")
+            self.emit(f"_b = {_B_NONE}")
+            self.emit("continue")
         self.indent -= 1
 
     def mark_unreachable(self) -> None:
@@ -370,7 +390,7 @@ class FuncTranslator:
             if not self.ctl:
                 break
         if self.uses_b:
-            head.append("\t_b = -1")
+            head.append(f"\t_b = {_B_NONE}")
         self.seg_end()
         out = head
         for ind, text in self.lines:

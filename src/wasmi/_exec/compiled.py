@@ -27,16 +27,20 @@ class CompiledModule:
         hit = self._cache.get(index)
         if hit is not None:
             return hit
+        from .fallback import translate_fallback
+
+        code = None
         try:
             if FORCE_FALLBACK:
                 raise TooComplex("forced")
             src, consts = translate_function(self.module, index, self.fuel)
-        except TooComplex:
-            from .fallback import translate_fallback
-
+            code = compile(src, f"<wasm function {index}>", "exec")
+        except (TooComplex, SyntaxError, RecursionError, MemoryError):
+            # over CPython's nesting limits (our counts, or the compiler's own verdict)
             src, consts = translate_fallback(self.module, index, self.fuel)
+        if code is None:
+            code = compile(src, f"<wasm function {index}>", "exec")
         self.sources[index] = src
-        code = compile(src, f"<wasm function {index}>", "exec")
         hit = (code, consts)
         self._cache[index] = hit
         return hit
