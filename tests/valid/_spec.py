@@ -23,7 +23,7 @@ class Case(NamedTuple):
     expected: Optional[str]  # the assert_invalid text, or None for a module expected to be valid
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cases(wast: Path) -> Tuple[List[Case], List[Case]]:
     """(assert_invalid cases, modules expected to be valid) of one .wast file."""
     invalid: List[Case] = []
@@ -48,7 +48,7 @@ def all_files() -> List[Path]:
     return core_files()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def manifest() -> Dict[Tuple[str, str], str]:
     """Known message differences: (file, line) -> reason, from tests/skip-manifest.tsv."""
     out: Dict[Tuple[str, str], str] = {}

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 import pytest
-
 from _support import REPO, wasm_tools
 
 from wasmi import DecodeError, ValidationError

@@ -3,15 +3,23 @@ polymorphic stack, constant expressions and module-level checks."""
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import pytest
 
 from wasmi import ValidationError
 from wasmi._syntax import ast
 from wasmi._syntax import instructions as I
 from wasmi._syntax.types import (
-    EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, ExternKind, FuncType, GlobalType, Limits, MemoryType,
+    EXTERNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    ExternKind,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
     TableType,
 )
 from wasmi._valid import validate_module

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from _support import qjs_wasm
 
 from wasmi._valid import validate_module

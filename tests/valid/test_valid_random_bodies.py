@@ -18,18 +18,29 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 import pytest
+from valid.test_valid_differential import TOOL
 
 from wasmi import ValidationError
 from wasmi._syntax import ast
 from wasmi._syntax import instructions as I
 from wasmi._syntax.instructions import OPS, Imm
 from wasmi._syntax.types import (
-    EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, ExternKind, FuncType, GlobalType, Limits, MemoryType,
-    TableType, ValType,
+    EXTERNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    V128,
+    ExternKind,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    TableType,
+    ValType,
 )
 from wasmi._valid import validate_module
-
-from valid.test_valid_differential import TOOL
 
 encode = pytest.importorskip("wasmi._binary.encode", reason="the binary encoder has not landed").encode_module
 decode = pytest.importorskip("wasmi._binary.decode", reason="the binary decoder has not landed").decode_module

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
-
 from _support import wasm_tools
 from valid._spec import all_files, cases, manifest
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.skipif(wasm_tools() is None, reason="wasm-tools is not 
 FILES = all_files()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def invalid_results(wast: Path) -> List[Tuple[int, str, str]]:
     """(line, expected, outcome) per assert_invalid; outcome is "ok", or what went wrong."""
     out = []

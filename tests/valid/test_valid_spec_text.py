@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import List, Tuple
+from typing import List
 
 import pytest
-
 from valid._spec import all_files, manifest
 
 from wasmi import ValidationError
@@ -22,13 +21,13 @@ FILES = all_files()
 VALID_KINDS = ("ScriptModule", "AssertUnlinkable", "AssertUninstantiable", "AssertTrap")
 
 
-def _tree(sm: "wast.ScriptModule"):
+def _tree(sm: wast.ScriptModule):
     if sm.kind == "binary":
         return decode(sm.binary())
     return sm.parse()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _commands(path: Path) -> list:
     return wast.parse_script(path.read_text(encoding="utf-8"), str(path))
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Set, Tuple
 
-from ..errors import ValidationError
 from .._syntax import ast
 from .._syntax.instructions import REF_FUNC
 from .._syntax.types import ExternKind, FuncType, GlobalType, MemoryType, TableType, ValType
+from ..errors import ValidationError
 
 BlockSig = Tuple[List[Optional[ValType]], List[Optional[ValType]]]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import FrozenSet, Iterable, List, Optional
 
-from ..errors import ValidationError
 from .._syntax import ast
 from .._syntax import instructions as ins
-from .._syntax.types import FUNCREF, I32, I64, F32, F64, V128, ExternKind, Limits, ValType
+from .._syntax.types import F32, F64, FUNCREF, I32, I64, V128, ExternKind, Limits, ValType
+from ..errors import ValidationError
 from .context import Context, build_context
 from .func import dispatch_table, validate_func
 
