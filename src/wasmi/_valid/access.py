@@ -6,17 +6,17 @@ from typing import Dict
 
 from .._syntax import instructions as ins
 from .._syntax.instructions import Op
-from .._syntax.types import EXTERNREF, FUNCREF, I32, ValType
+from .._syntax.types import EXTERNREF, FUNCREF, I32, GlobalType, ValType
 from ..errors import ValidationError
 from .stack import FuncValidator, Handler, check_data, check_elem, check_mem, check_table, index_ok, unknown
 
 
 # --- variables --------------------------------------------------------------------------------
-def _local(v: FuncValidator, x: object) -> ValType:
+def _local(v: FuncValidator, x: int) -> ValType:
     locals = v.locals
     if not index_ok(x, len(locals)):
         raise unknown("local", x)
-    return locals[x]  # type: ignore[index]
+    return locals[x]
 
 
 def _local_get(v: FuncValidator, instr: tuple) -> None:
@@ -46,11 +46,11 @@ def _local_tee(v: FuncValidator, instr: tuple) -> None:
     vals.append(t)
 
 
-def _global(v: FuncValidator, x: object):
+def _global(v: FuncValidator, x: int) -> GlobalType:
     globals_ = v.ctx.globals
     if not index_ok(x, len(globals_)):
         raise unknown("global", x)
-    return globals_[x]  # type: ignore[index]
+    return globals_[x]
 
 
 def _global_get(v: FuncValidator, instr: tuple) -> None:

@@ -90,11 +90,11 @@ def _end(v: FuncValidator, instr: tuple) -> None:
     v.height = ctrls[-1][HEIGHT]
 
 
-def label_types(v: FuncValidator, n: object) -> list:
+def label_types(v: FuncValidator, n: int) -> list:
     ctrls = v.ctrls
     if not index_ok(n, len(ctrls)):
         raise unknown("label", n)
-    return ctrls[-1 - n][LABEL]  # type: ignore[operator]
+    return ctrls[-1 - n][LABEL]
 
 
 def _br(v: FuncValidator, instr: tuple) -> None:

@@ -119,26 +119,26 @@ def unknown(what: str, x: object) -> ValidationError:
     return ValidationError(f"unknown {what} {x}")
 
 
-def check_mem(v: FuncValidator, m: object) -> None:
+def check_mem(v: FuncValidator, m: int) -> None:
     if not index_ok(m, len(v.ctx.mems)):
         raise unknown("memory", m)
 
 
-def check_table(v: FuncValidator, t: object) -> ValType:
+def check_table(v: FuncValidator, t: int) -> ValType:
     tables = v.ctx.tables
     if not index_ok(t, len(tables)):
         raise unknown("table", t)
-    return tables[t].elem  # type: ignore[index]
+    return tables[t].elem
 
 
-def check_elem(v: FuncValidator, e: object) -> ValType:
+def check_elem(v: FuncValidator, e: int) -> ValType:
     elems = v.ctx.elems
     if not index_ok(e, len(elems)):
         raise unknown("elem segment", e)
-    return elems[e]  # type: ignore[index]
+    return elems[e]
 
 
-def check_data(v: FuncValidator, d: object) -> None:
+def check_data(v: FuncValidator, d: int) -> None:
     if not index_ok(d, v.ctx.ndatas):
         raise unknown("data segment", d)
 
