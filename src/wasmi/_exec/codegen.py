@@ -93,10 +93,10 @@ def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
     return len(ft.params), len(ft.results)
 
 
-def _find_targets(body: List[tuple]) -> Tuple[set, Dict[int, int]]:
+def _find_targets(body: List[tuple]) -> Tuple[Dict[int, set], Dict[int, int]]:
     """Indices (into body) of the block/loop/if instructions that some branch targets, and the index
     of each one's matching ``end``."""
-    targeted = set()
+    targeted: Dict[int, set] = {}  # label's start pc -> pcs of the branches that target it
     ends: Dict[int, int] = {}
     stack: List[int] = []
     for pc, ins in enumerate(body):
@@ -109,11 +109,11 @@ def _find_targets(body: List[tuple]) -> Tuple[set, Dict[int, int]]:
         elif op is I.BR or op is I.BR_IF:
             d = ins[1]
             if d < len(stack):
-                targeted.add(stack[-1 - d])
+                targeted.setdefault(stack[-1 - d], set()).add(pc)
         elif op is I.BR_TABLE:
             for d in list(ins[1]) + [ins[2]]:
                 if d < len(stack):
-                    targeted.add(stack[-1 - d])
+                    targeted.setdefault(stack[-1 - d], set()).add(pc)
     return targeted, ends
 
 
@@ -155,6 +155,8 @@ class FuncTranslator:
         self.all_func_types = module.func_types()
         self.global_types = module.global_types()
         self.ntmp = 0
+        self.switch_ok = True  # the fallback translator turns switch lowering off
+        self.pc = 0
 
     # --- emission --------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -369,9 +371,26 @@ class FuncTranslator:
         fr = _Frame("func", 0, 0, len(ft.results), False)
         self.ctl.append(fr)
         self.seg_start()
+        self.targeted = targeted
+        self.body = body
+        self.run_range(0, len(body))
+        if self.uses_b:
+            head.append(f"\t_b = {_B_NONE}")
+        self.seg_end()
+        out = head
+        for ind, text in self.lines:
+            out.append("\t" * ind + text)
+        return "\n".join(out) + "\n"
+
+    def run_range(self, lo: int, hi: int) -> None:
+        """Translate body[lo:hi], skipping code that cannot be reached."""
+        body = self.body
         skip = 0  # nesting depth inside unreachable code
-        for pc, ins in enumerate(body):
+        pc = lo
+        while pc < hi:
+            ins = body[pc]
             op = ins[0]
+            pc += 1
             if self.ctl and self.ctl[-1].unreachable:
                 if op is I.BLOCK or op is I.LOOP or op is I.IF:
                     skip += 1
@@ -385,17 +404,118 @@ class FuncTranslator:
                         continue
                 else:
                     continue
-            self.pc = pc
-            self.step(op, ins, pc in targeted)
+            self.pc = pc - 1
+            if op is I.BLOCK and self.switch_ok:
+                resume = self.try_switch(pc - 1)
+                if resume is not None:
+                    pc = resume
+                    continue
+            self.step(op, ins, (pc - 1) in self.targeted)
             if not self.ctl:
                 break
-        if self.uses_b:
-            head.append(f"\t_b = {_B_NONE}")
+
+    # --- switch nests ----------------------------------------------------------------------
+    def match_switch(self, p0: int) -> Optional[Tuple[int, int, List[int]]]:
+        """Recognise C's switch: blocks $c_n..$c_0 opened back to back, the innermost holding only
+        straight-line code and one br_table, each case's code ending in a branch, and no branch
+        other than that br_table targeting the nest. Returns (n, br_table pc, ends of $c_0..$c_n)."""
+        body = self.body
+        n = -1
+        p = p0
+        while p < len(body) and body[p][0] is I.BLOCK and body[p][1] is None:
+            n += 1
+            p += 1
+        if n < 2:
+            return None
+        q = p
+        while q < len(body) and body[q][0] is not I.BR_TABLE:
+            op = body[q][0]
+            if op.imm in ("block", "label", "br_table") or op in (I.END, I.ELSE, I.RETURN, I.UNREACHABLE):
+                return None
+            q += 1
+        if q >= len(body) or body[q + 1][0] is not I.END:
+            return None
+        starts = [p0 + n - k for k in range(n + 1)]  # start pc of $c_k
+        ends = [self.ends.get(st, -1) for st in starts]
+        if ends[0] != q + 1:
+            return None
+        for k in range(n + 1):
+            if self.targeted.get(starts[k], {q}) - {q}:
+                return None
+        for k in range(n):
+            lo, hi = ends[k] + 1, ends[k + 1]
+            if hi > lo and body[hi - 1][0] not in (I.BR, I.BR_TABLE, I.RETURN, I.UNREACHABLE):
+                return None
+        return n, q, ends
+
+    def try_switch(self, p0: int) -> Optional[int]:
+        m = self.match_switch(p0)
+        if m is None:
+            return None
+        n, q, ends = m
+        body = self.body
+        self.fuel_count += n + 1  # the n + 1 ``block`` operators
+        base_ctl = list(self.ctl)
+        nest = [_Frame("block", len(self.stack), 0, 0, False) for _ in range(n + 1)]  # $c_n .. $c_0
+        self.ctl.extend(nest)
+        self.run_range(p0 + n + 1, q)  # the index computation
+        self.fuel_count += 1  # br_table
+        idx = self.pop()
+        del self.ctl[len(base_ctl):]
+        saved = [list(e) for e in self.stack]
+        k_slot = len(self.stack)
+        tmp = f"s{k_slot}"
+        self.write_slot(k_slot, idx[0])
         self.seg_end()
-        out = head
-        for ind, text in self.lines:
-            out.append("\t" * ind + text)
-        return "\n".join(out) + "\n"
+
+        def segment(k: int) -> None:
+            # code_k, or (k == n) leaving the nest; empty cases run the next case's code
+            while k < n and ends[k] + 1 == ends[k + 1]:
+                k += 1
+            if k == n:
+                self.emit("pass")
+                return
+            self.stack = [list(e) for e in saved]
+            self.ctl = base_ctl + nest[:n - k]
+            for f in nest:
+                f.unreachable = False
+            self.seg_start()
+            self.run_range(ends[k] + 1, ends[k + 1])
+            self.seg_end()
+            self.ctl = list(base_ctl)
+
+        def leaf(d: int) -> None:
+            if d <= n:
+                segment(d)
+            else:
+                self.stack = [list(e) for e in saved]
+                self.ctl = base_ctl + nest
+                self.branch_code(d)
+                self.ctl = list(base_ctl)
+
+        targets = list(body[q][1])
+        default = body[q][2]
+        if targets:
+            self.emit(f"if {tmp} >= {len(targets)}:")
+            self.open_indent()
+            leaf(default)
+            self.indent -= 1
+            self.emit("else:")
+            self.open_indent()
+            self._tree(tmp, targets, 0, len(targets), leaf)
+            self.indent -= 1
+        else:
+            leaf(default)
+        self.stack = [list(e) for e in saved]
+        self.ctl = base_ctl
+        reach_after = n in targets or default == n or any(
+            ends[k] + 1 == ends[k + 1] and all(ends[j] + 1 == ends[j + 1] for j in range(k, n))
+            for k in set(t for t in targets + [default] if t < n))
+        if reach_after:
+            self.seg_start()
+        else:
+            self.ctl[-1].unreachable = True
+        return ends[n] + 1
 
     def step(self, op: I.Op, ins: tuple, targeted: bool) -> None:  # noqa: C901 - one dispatch
         name = op.name
@@ -787,21 +907,21 @@ class FuncTranslator:
         self.open_indent()
         self.branch_code(default)
         self.indent -= 1
-        self._tree(tmp, targets, 0, n)
+        self._tree(tmp, targets, 0, n, self.branch_code)
 
-    def _tree(self, var: str, targets: List[int], lo: int, hi: int) -> None:
+    def _tree(self, var: str, targets: List[int], lo: int, hi: int, leaf: Any) -> None:
         # all targets in [lo, hi) equal: one leaf
         if all(t == targets[lo] for t in targets[lo:hi]):
-            self.branch_code(targets[lo])
+            leaf(targets[lo])
             return
         mid = (lo + hi) // 2
         self.emit(f"if {var} < {mid}:")
         self.open_indent()
-        self._tree(var, targets, lo, mid)
+        self._tree(var, targets, lo, mid, leaf)
         self.indent -= 1
         self.emit("else:")
         self.open_indent()
-        self._tree(var, targets, mid, hi)
+        self._tree(var, targets, mid, hi, leaf)
         self.indent -= 1
 
 

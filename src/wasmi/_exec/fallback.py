@@ -18,6 +18,7 @@ from .codegen import FuncTranslator, _block_sig, _Frame
 class FlatTranslator(FuncTranslator):
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
         super().__init__(module, func_index, fuel)
+        self.switch_ok = False
         self.states: List[List[Tuple[int, str]]] = []
         self.enter_state(self.new_state())
 
