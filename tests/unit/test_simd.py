@@ -11,13 +11,15 @@ edge values and random bits, and from hypothesis (``--large`` runs many more of 
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 import struct
 import subprocess
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
@@ -26,6 +28,7 @@ wasmtime = pytest.importorskip("wasmtime")
 from _support import wasm_tools  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from test_simd_calls import imm_to_json, ours  # noqa: E402
 
 from wasmi._exec import simd  # noqa: E402
 from wasmi._syntax.instructions import OPS, Imm, Op  # noqa: E402
@@ -45,24 +48,6 @@ NANS_RULE = {
     "f32x4.demote_f64x2_zero": "f64",
     "f64x2.promote_low_f32x4": "f32",
 }
-
-# ---- test-side value conversions (written from the representation spec, not from simd_bits) ----
-
-
-def f32_value(bits: int) -> float:
-    """The engine's f32 float for single bits: NaN payload moved to the double's top mantissa bits."""
-    if (bits >> 23) & 0xFF == 0xFF and bits & 0x7FFFFF:
-        d = ((bits >> 31) << 63) | (0x7FF << 52) | ((bits & 0x7FFFFF) << 29)
-        return struct.unpack("<d", struct.pack("<Q", d))[0]
-    return struct.unpack("<f", struct.pack("<I", bits))[0]
-
-
-def f32_bits(x: float) -> int:
-    d = struct.unpack("<Q", struct.pack("<d", x))[0]
-    if x != x:
-        return ((d >> 63) << 31) | (0xFF << 23) | ((d >> 29) & 0x7FFFFF)
-    return struct.unpack("<I", struct.pack("<f", x))[0]
-
 
 # ---- lane edge values -------------------------------------------------------------------------
 
@@ -301,69 +286,6 @@ def oracle() -> Oracle:
     return Oracle()
 
 
-# ---- running ours -----------------------------------------------------------------------------------
-
-
-def _scalar_in(t: ValType, s: int):
-    if t is ValType.I32:
-        return s & 0xFFFFFFFF
-    if t is ValType.I64:
-        return struct.unpack("<q", (s & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little"))[0]
-    if t is ValType.F32:
-        return f32_value(s & 0xFFFFFFFF)
-    return struct.unpack("<d", (s & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little"))[0]
-
-
-def _scalar_out(t: ValType, x) -> bytes:
-    if t is ValType.I32:
-        assert isinstance(x, int) and 0 <= x < 1 << 32, f"i32 result {x!r} not canonical"
-        return x.to_bytes(4, "little")
-    if t is ValType.I64:
-        assert isinstance(x, int) and -(1 << 63) <= x < 1 << 63, f"i64 result {x!r} not canonical"
-        return struct.pack("<q", x)
-    if t is ValType.F32:
-        assert isinstance(x, float)
-        assert x != x or struct.unpack("<f", struct.pack("<f", x))[0] == x, f"f32 result {x!r} not single"
-        return f32_bits(x).to_bytes(4, "little")
-    assert isinstance(x, float)
-    return struct.pack("<d", x)
-
-
-def ours(op: Op, imm: object | None, case: Case) -> bytes:
-    fn: Callable = simd.SIMD_FUNCS[op.name]
-    a, b, c, s = case
-    assert op.params is not None and op.results is not None
-    if op.imm in (Imm.MEMARG, Imm.MEMARG_LANE):
-        buf = bytearray(a.to_bytes(16, "little"))
-        extra = () if imm is None else (imm,)
-        if op.results:
-            r = fn(buf, 0, *((b,) if len(op.params) > 1 else ()), *extra)
-            assert buf == a.to_bytes(16, "little"), "a load wrote to memory"
-            return r.to_bytes(16, "little")
-        assert fn(buf, 0, b, *extra) is None
-        return bytes(buf)
-    args: list = []
-    vecs = iter((a, b, c))
-    scalar = None
-    for t in op.params:
-        if t is ValType.V128:
-            args.append(next(vecs))
-        else:
-            scalar = _scalar_in(t, s)
-    if op.imm == Imm.LANE:
-        args.insert(1, imm)
-    elif op.imm == Imm.SHUFFLE:
-        args.append(imm)
-    if scalar is not None:
-        args.append(scalar)
-    r = fn(*args)
-    t = op.results[0]
-    if t is ValType.V128:
-        assert isinstance(r, int) and 0 <= r < 1 << 128, f"v128 result {r!r} out of range"
-        return r.to_bytes(16, "little")
-    return _scalar_out(t, r)
-
-
 _EXP = {"f32": 0x7F800000, "f64": 0x7FF0000000000000}
 _PAYLOAD = {"f32": 0x7FFFFF, "f64": 0xFFFFFFFFFFFFF}
 _QUIET = {"f32": 0x400000, "f64": 0x8000000000000}
@@ -401,14 +323,17 @@ def _lanes_ok(op: Op, case: Case, got: bytes, exp: bytes) -> bool:
     return True
 
 
-def check(op: Op, imm: object | None, cases: List[Case], expected: List[bytes]) -> None:
+def check(op: Op, imm: object | None, cases: List[Case], expected: List[bytes], results: list | None = None) -> None:
+    """Ours (computed here, or given as ``results``: bytes, or an error text) against the oracle's bytes."""
     assert op.results is not None
     rule = op.name in NANS_RULE
     nres = 16
     if op.results and op.results[0] is not ValType.V128:
         nres = 4 if op.results[0] in (ValType.I32, ValType.F32) else 8
-    for case, exp in zip(cases, expected):
-        got = ours(op, imm, case)
+    for k, (case, exp) in enumerate(zip(cases, expected)):
+        got = ours(op, imm, case) if results is None else results[k]
+        if isinstance(got, str):
+            pytest.fail(f"{op.name} imm={imm!r} case={case!r}: {got}")
         exp = exp[:nres]
         if got == exp or (rule and _lanes_ok(op, case, got, exp)):
             continue
@@ -439,6 +364,29 @@ def test_against_wasmtime(op: Op, large: bool) -> None:
         n = 400 if op.imm in (Imm.LANE, Imm.MEMARG_LANE, Imm.SHUFFLE) else 2500
         cases = random_cases(op, n * (20 if large else 1), seed=hash(imm) if imm is not None else 0)
         check(op, imm, cases, orc.run(op, imm, cases))
+
+
+def test_pypy_against_wasmtime(large: bool) -> None:
+    """The same functions run by PyPy (its struct, math and JIT differ in exactly the float corners),
+    JIT-warm: each batch runs three times in the child and the passes must agree."""
+    pypy = shutil.which("pypy3")
+    if pypy is None:
+        pytest.skip("pypy3 is not on PATH")
+    orc = oracle()
+    items, meta = [], []
+    for op, imm in orc.variants:
+        n = (60 if imm is not None else 400) * (10 if large else 1)
+        cases = random_cases(op, n, seed=7)
+        items.append([op.name, imm_to_json(imm), [[f"{x:x}" for x in c] for c in cases]])
+        meta.append((op, imm, cases))
+    child = Path(__file__).with_name("test_simd_calls.py")
+    proc = subprocess.run(
+        [pypy, str(child), "3"], input=json.dumps(items), capture_output=True, text=True, timeout=1200
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for (op, imm, cases), res in zip(meta, json.loads(proc.stdout)):
+        got = [r if r.startswith("!") else bytes.fromhex(r) for r in res]
+        check(op, imm, cases, orc.run(op, imm, cases), results=got)
 
 
 def _lane_strategy(lane: str):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import struct
+import sys
 
 from .simd_bits import CANONICAL_NAN, M32, M64, F32x2, F32x4, F64x2, H, pack_f32x4, round_f32
 
@@ -25,6 +26,11 @@ _copysign = math.copysign
 _ceil = math.ceil
 _floor = math.floor
 _sqrt = math.sqrt
+if sys.implementation.name == "pypy":
+    # PyPy's math.sqrt returns a signalling NaN operand as it is; the spec wants an arithmetic NaN.
+    def _sqrt(x: float) -> float:  # noqa: F811
+        return math.sqrt(x) if x == x else x + 0.0
+
 _INF = math.inf
 _BIG = 4503599627370496.0  # 2**52: every double at least this large is an integer
 _S32 = H[32]
@@ -449,6 +455,11 @@ def f64x2_convert_low_i32x4_u(a: int) -> int:
 
 def f32x4_demote_f64x2_zero(a: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    # CPython's C conversion quiets a signalling NaN, PyPy's struct keeps it: quiet it here (x + 0.0).
+    if x0 != x0:
+        x0 += 0.0
+    if x1 != x1:
+        x1 += 0.0
     try:
         return _from_bytes(F32x2.pack(x0, x1), "little")
     except OverflowError:
@@ -456,4 +467,9 @@ def f32x4_demote_f64x2_zero(a: int) -> int:
 
 
 def f64x2_promote_low_f32x4(a: int) -> int:
-    return _from_bytes(_d2_pack(*F32x2.unpack_from(a.to_bytes(16, "little"))), "little")
+    x0, x1 = F32x2.unpack_from(a.to_bytes(16, "little"))
+    if x0 != x0:  # as in demote: PyPy's struct would keep a signalling NaN signalling
+        x0 += 0.0
+    if x1 != x1:
+        x1 += 0.0
+    return _from_bytes(_d2_pack(x0, x1), "little")
