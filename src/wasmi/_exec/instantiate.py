@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._runtime.objects import (
-    FuncInstance, GlobalInstance, MemoryInstance, TableInstance, intern_type,
+    MAX_TABLE_ELEMENTS, FuncInstance, GlobalInstance, MemoryInstance, TableInstance, intern_type,
 )
 from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import ExternKind, GlobalType, Limits, MemoryType, TableType
-from ..errors import InternalError, LinkError, Trap, TrapCode
+from ..errors import InstantiationError, InternalError, LinkError, Trap, TrapCode
 from . import numerics
 from .compiled import CompiledModule
 from .helpers import HELPERS
@@ -203,9 +203,22 @@ def instantiate(compiled: CompiledModule, store: Any,
         fi.fn = inst._stub(idx)
     for t in module.tables:
         init = eval_const(t.init, inst) if t.init else None
-        inst.tables.append(TableInstance(t.type, init))
+        if t.type.limits.min > MAX_TABLE_ELEMENTS:
+            raise InstantiationError(f"table of {t.type.limits.min} elements exceeds the limit of "
+                                     f"{MAX_TABLE_ELEMENTS}")
+        try:
+            inst.tables.append(TableInstance(t.type, init))
+        except MemoryError:
+            raise InstantiationError(f"out of memory allocating a table of {t.type.limits.min} elements") from None
     for m in module.memories:
-        inst.memories.append(MemoryInstance(m.type, compiled.memory_limit_pages))
+        pages = m.type.limits.min
+        if pages > compiled.memory_limit_pages:
+            raise InstantiationError(f"memory of {pages} pages exceeds the configured limit of "
+                                     f"{compiled.memory_limit_pages}")
+        try:
+            inst.memories.append(MemoryInstance(m.type, compiled.memory_limit_pages))
+        except MemoryError:
+            raise InstantiationError(f"out of memory allocating {pages} pages") from None
     for g in module.globals:
         inst.globals.append(GlobalInstance(g.type, eval_const(g.init, inst)))
     for e in module.elems:

@@ -13,6 +13,7 @@ from typing import Any, Callable, List
 from .._syntax.types import PAGE_SIZE, FuncType, GlobalType, MemoryType, TableType, ValType
 
 MAX_TABLE_SIZE = 0xFFFFFFFF
+MAX_TABLE_ELEMENTS = 10_000_000  # our cap: a list of this many references is ~80 MB
 _INTERNED: dict = {}
 
 
@@ -101,7 +102,7 @@ class TableInstance:
 
     def grow(self, delta: int, init: Any) -> int:
         old = len(self.elements)
-        if old + delta > self.max:
+        if old + delta > self.max or old + delta > MAX_TABLE_ELEMENTS:
             return -1
         if delta:
             try:
