@@ -27,3 +27,15 @@ def test_core_script(path, fuel: bool) -> None:
     problems = [f"line {f['line']}: {f['command']}: {f['message']}" for f in r.failures + r.errors]
     assert not problems, f"{len(problems)} problems in {path.name}:\n" + "\n".join(problems[:30])
     assert r.passed + r.skipped > 0 or path.name == "inline-module.wast"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.name for f in FILES])
+def test_every_assertion_counts_once(path) -> None:
+    """passed + failed + skipped equals the assertions wasm-tools finds in the script."""
+    from _support import wasm_tools, wast_json
+
+    if wasm_tools() is None:
+        pytest.skip("wasm-tools is not installed")
+    expected = sum(1 for c in wast_json(path)["commands"] if c["type"].startswith("assert_"))
+    r = run_file(str(path), fuel=False, skips=SKIPS)
+    assert r.passed + r.failed + r.skipped == expected
