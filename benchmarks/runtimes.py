@@ -36,6 +36,9 @@ class Adapter:
     description = ""
     #: calls of each export before steady-state timing (pwasm "auto" compiles on the second call)
     warmup_calls = 1
+    #: False if a second instance of one module object misbehaves; the runner then instantiates a
+    #: freshly loaded module each time (loading not timed)
+    reinstantiable = True
 
     def version(self) -> str:
         raise NotImplementedError
@@ -141,6 +144,8 @@ class Pywasm(Adapter):
     description = "pywasm, core.Runtime"
     # a plain interpreter with nothing to warm up, and each call costs seconds on the C programs
     warmup_calls = 0
+    # a second instance of one ModuleDesc computes wrong results (seen with the C programs' data)
+    reinstantiable = False
 
     def __init__(self) -> None:
         import pywasm

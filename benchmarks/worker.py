@@ -95,12 +95,13 @@ class Worker:
             return self._timed(lambda k: [rt.export(rt.instantiate(rt.load(data), host), "run") for _ in range(k)],
                                lambda run: run(n))
         if op == "instantiate":
-            module = self._module(name)
-
-            def instantiate(_: Any) -> None:
+            def instantiate(module: Any) -> None:
                 rt.instantiate(module, host)
 
-            return self._timed(lambda k: [None] * k, instantiate)
+            if rt.reinstantiable:
+                module = self._module(name)
+                return self._timed(lambda k: [module] * k, instantiate)
+            return self._timed(lambda k: [rt.load(data) for _ in range(k)], instantiate)
         if op in ("execute", "wasm_to_host", "result"):
             run = rt.export(self._warm_instance(name), "run")
             return self._timed(None, lambda _: run(n))
