@@ -5,6 +5,7 @@ exception (IndexError, KeyError, RecursionError, ...) and never a hang (hypothes
 from __future__ import annotations
 
 import os
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,11 @@ from hypothesis import strategies as st
 from wasmi.errors import WatError
 from wasmi._script.wast import parse_script
 from wasmi._text.parser import parse_module
+
+try:
+    from _support import CORE
+except ImportError:  # pragma: no cover - run outside the test tree
+    CORE = None
 
 EXAMPLES = int(os.environ.get("WASMI_FUZZ_EXAMPLES", "150"))
 
@@ -45,6 +51,47 @@ ATOMS = [
     "-1", "0x1p-3", "nan:0x1", "inf", "offset=4", "align=3", '"s"', '"\\ff"', "(;", ";)", ";;", "(@a",
     "select", "ref.null", "ref.func", "table.init", "memory.init", "assert_return", "invoke", "\n",
 ]
+
+
+def _spec_modules() -> list:
+    """Module texts from a few spec scripts (all index spaces, abbreviations, SIMD), else SEEDS."""
+    out: list = []
+    names = ("imports", "elem", "data", "block", "if", "simd_lane", "memory", "table", "global", "func",
+             "br_table", "call_indirect", "exports", "start", "bulk", "select", "ref_func", "table_init")
+    for n in names:
+        path = CORE / f"{n}.wast" if CORE is not None else None
+        if path is None or not path.exists():
+            continue
+        for c in parse_script(path.read_text(encoding="utf-8")):
+            src = getattr(c, "source", None)
+            if getattr(c, "kind", None) == "text" and src and len(src) < 4000:
+                out.append(src)
+    return out or SEEDS
+
+
+SPEC_MODULES = _spec_modules()
+_TOKEN = re.compile(r'\(|\)|"(?:[^"\\]|\\.)*"|[^\s()"]+')
+
+
+@st.composite
+def token_mutated(draw: st.DrawFn) -> str:
+    """A spec module with one to three token-level edits (delete, insert, replace, duplicate)."""
+    toks = _TOKEN.findall(draw(st.sampled_from(SPEC_MODULES)))
+    for _ in range(draw(st.integers(1, 3))):
+        if not toks:
+            break
+        i = draw(st.integers(0, len(toks) - 1))
+        op = draw(st.integers(0, 3))
+        if op == 0:
+            del toks[i]
+        elif op == 1:
+            toks.insert(i, draw(st.sampled_from(ATOMS)))
+        elif op == 2:
+            toks[i] = draw(st.sampled_from(ATOMS))
+        else:
+            j = draw(st.integers(i, min(len(toks), i + 8)))
+            toks[i:i] = toks[i:j]
+    return " ".join(toks)
 
 
 def _check(fn, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +140,12 @@ def test_token_soup_script(text: str) -> None:
 @common
 @given(mutated(SEEDS))
 def test_mutated_modules(text: str) -> None:
+    _check(parse_module, text)
+
+
+@common
+@given(token_mutated())
+def test_token_mutated_spec_modules(text: str) -> None:
     _check(parse_module, text)
 
 

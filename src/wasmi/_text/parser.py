@@ -315,6 +315,8 @@ class ModuleParser:
 
     def _u32(self, i: int, message: str = "constant out of range") -> Optional[int]:
         t = self.toks[i]
+        if type(t) is not str:
+            return None
         try:
             return parse_int(t, 32, signed_ok=False)
         except LiteralError:
