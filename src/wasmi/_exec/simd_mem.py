@@ -11,6 +11,7 @@ negative offset would count from the end).
 from __future__ import annotations
 
 import struct
+import sys
 
 from .simd_bits import KEEP, LSB, M32, M64
 
@@ -19,6 +20,7 @@ _from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs
 _LSB8, _LSB16, _LSB32, _LSB64 = LSB[8], LSB[16], LSB[32], LSB[64]
 _KEEP8, _KEEP16, _KEEP32, _KEEP64 = KEEP[8], KEEP[16], KEEP[32], KEEP[64]
 _Q2 = struct.Struct("<2Q")
+_S16 = struct.Struct("16s")
 _B = struct.Struct("<B")
 _H = struct.Struct("<H")
 _I = struct.Struct("<I")
@@ -47,7 +49,8 @@ _I4_pack = _I4.pack
 _Q_pack_into = _Q.pack_into
 _Q_unpack_from = _Q.unpack_from
 _Q2_pack_into = _Q2.pack_into
-_Q2_unpack_from = _Q2.unpack_from
+_S16_unpack_from = _S16.unpack_from
+_S16_pack_into = _S16.pack_into
 _b8_unpack_from = _b8.unpack_from
 _h4_unpack_from = _h4.unpack_from
 _h8_pack = _h8.pack
@@ -58,13 +61,23 @@ _q2_pack = _q2.pack
 
 def v128_load(mem, addr: int) -> int:
     """16 bytes at ``addr`` as a v128. Raises struct.error past the end of ``mem``."""
-    lo, hi = _Q2_unpack_from(mem, addr)
-    return lo | (hi << 64)
+    # One '16s' field and from_bytes beat two '<Q' halves joined by shift-or (CPython 110 vs 145 ns,
+    # PyPy 52 vs 64).
+    return _from_bytes(_S16_unpack_from(mem, addr)[0], "little")
 
 
-def v128_store(mem, addr: int, v: int) -> None:
-    """Write ``v`` as 16 bytes at ``addr``. Raises struct.error past the end of ``mem``."""
-    _Q2_pack_into(mem, addr, v & M64, v >> 64)
+if sys.implementation.name == "pypy":
+
+    def v128_store(mem, addr: int, v: int) -> None:
+        """Write ``v`` as 16 bytes at ``addr``. Raises struct.error past the end of ``mem``."""
+        _Q2_pack_into(mem, addr, v & M64, v >> 64)  # PyPy: 38 ns, against 57 for to_bytes + '16s'
+
+else:
+
+    def v128_store(mem, addr: int, v: int) -> None:
+        """Write ``v`` as 16 bytes at ``addr``. Raises struct.error past the end of ``mem``."""
+        _S16_pack_into(mem, addr, v.to_bytes(16, "little"))  # CPython: 95 ns, against 115 for two '<Q'
+
 
 
 def v128_load8x8_s(mem, addr: int) -> int:
