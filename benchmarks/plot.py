@@ -21,7 +21,7 @@ from run import fmt_ratio  # noqa: E402
 #: heat-map columns: (phase, op, label)
 COLUMNS = [
     ("translate", "module", "translate:\nModule()"),
-    ("translate", "first_call", "translate:\nfirst call"),
+    ("translate", "first_call", "translate: inst.\n+ first call"),
     ("instantiate", "instantiate", "instantiate"),
     ("execute", "execute", "execute\n(warm)"),
     ("call", "*", "call\noverhead"),
