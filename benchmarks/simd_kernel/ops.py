@@ -100,12 +100,36 @@ CASES = [
 
 def per_op(number: int = 20000) -> dict:
     out = {}
-    base = min(timeit.repeat("g(A, B)", globals={"g": lambda a, b: a, "A": A, "B": B}, number=number, repeat=REPEAT, timer=time.process_time))
+    base = min(
+        timeit.repeat(
+            "g(A, B)",
+            globals={"g": lambda a, b: a, "A": A, "B": B},
+            number=number,
+            repeat=REPEAT,
+            timer=time.process_time,
+        )
+    )
     out["(empty call)"] = base / number * 1e9
     for name, stmt in CASES:
-        g = {"f": simd.SIMD_FUNCS[name.split()[0]], "A": A, "B": B, "FA": FA, "FB": FB, "DA": DA, "DB": DB,
-             "MEM": MEM, "SHUF": SHUF, "FBIG": FBIG, "FZERO": FZERO, "SMALL": SMALL}
-        out[name] = min(timeit.repeat(stmt, globals=g, number=number, repeat=REPEAT, timer=time.process_time)) / number * 1e9
+        g = {
+            "f": simd.SIMD_FUNCS[name.split()[0]],
+            "A": A,
+            "B": B,
+            "FA": FA,
+            "FB": FB,
+            "DA": DA,
+            "DB": DB,
+            "MEM": MEM,
+            "SHUF": SHUF,
+            "FBIG": FBIG,
+            "FZERO": FZERO,
+            "SMALL": SMALL,
+        }
+        out[name] = (
+            min(timeit.repeat(stmt, globals=g, number=number, repeat=REPEAT, timer=time.process_time))
+            / number
+            * 1e9
+        )
     return out
 
 
@@ -202,8 +226,12 @@ def kernel(n: int = 16384) -> dict:
 
 
 def main() -> None:
-    res = {"python": sys.version.split()[0], "per_op_ns": per_op(), "kernel_sum_i32": kernel(),
-           "kernel_saxpy_f32": saxpy()}
+    res = {
+        "python": sys.version.split()[0],
+        "per_op_ns": per_op(),
+        "kernel_sum_i32": kernel(),
+        "kernel_saxpy_f32": saxpy(),
+    }
     for name, ns in res["per_op_ns"].items():
         print(f"{name:36s} {ns:8.0f} ns")
     for name, r in list(res["kernel_sum_i32"].items()) + list(res["kernel_saxpy_f32"].items()):

@@ -61,26 +61,117 @@ def _dbits(xs) -> List[int]:
 
 
 _FLOATS = [
-    0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, 0.49999997, -0.49999997, 1e-40, -1e-40,
-    float("inf"), float("-inf"), 8388608.0, 8388609.0, -8388609.0, 16777216.0, 2147483520.0,
-    2147483648.0, -2147483648.0, -2147483904.0, 4294967040.0, 4294967296.0, -1.0000001, 0.99999994,
-    3.4028234663852886e38, -3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45,
-    100.25, -7.75, 12345.678,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    -1.5,
+    2.5,
+    -2.5,
+    3.5,
+    0.49999997,
+    -0.49999997,
+    1e-40,
+    -1e-40,
+    float("inf"),
+    float("-inf"),
+    8388608.0,
+    8388609.0,
+    -8388609.0,
+    16777216.0,
+    2147483520.0,
+    2147483648.0,
+    -2147483648.0,
+    -2147483904.0,
+    4294967040.0,
+    4294967296.0,
+    -1.0000001,
+    0.99999994,
+    3.4028234663852886e38,
+    -3.4028234663852886e38,
+    1.1754943508222875e-38,
+    1.401298464324817e-45,
+    100.25,
+    -7.75,
+    12345.678,
 ]
 SPECIALS: Dict[str, List[int]] = {
     "i8": [0, 1, 2, 0x3F, 0x40, 0x7F, 0x80, 0x81, 0xC0, 0xFE, 0xFF],
     "i16": [0, 1, 2, 0x7F, 0x80, 0xFF, 0x100, 0x4000, 0x7FFF, 0x8000, 0x8001, 0xC000, 0xFF80, 0xFFFE, 0xFFFF],
-    "i32": [0, 1, 2, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 0x10000, 0x7FFFFFFF, 0x80000000, 0x80000001,
-            0xFFFF8000, 0xFFFFFF80, 0xFFFFFFFE, 0xFFFFFFFF],
-    "i64": [0, 1, 2, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000, 0x7FFFFFFFFFFFFFFF,
-            0x8000000000000000, 0x8000000000000001, 0xFFFFFFFF80000000, 0xFFFFFFFFFFFFFFFE,
-            0xFFFFFFFFFFFFFFFF],
-    "f32": _fbits(_FLOATS) + [0x7FC00000, 0xFFC00000, 0x7FA00000, 0xFF800001, 0x7FC00001, 0x7FFFFFFF,
-                               0xFFBFFFFF, 0x7F800001, 0x00000001, 0x80000001],
-    "f64": _dbits(_FLOATS + [1.7976931348623157e308, 2.2250738585072014e-308, 5e-324, 4503599627370496.5,
-                             4503599627370497.0, 1e300, -1e300, 3.4028235677973366e38, 1e-46])
-    + [0x7FF8000000000000, 0xFFF8000000000000, 0x7FF4000000000000, 0xFFF0000000000001,
-       0x7FF8000000000001, 0x7FFFFFFFFFFFFFFF, 0x7FF8000020000000, 0x7FF0000020000000],
+    "i32": [
+        0,
+        1,
+        2,
+        0x7F,
+        0x80,
+        0xFF,
+        0x7FFF,
+        0x8000,
+        0xFFFF,
+        0x10000,
+        0x7FFFFFFF,
+        0x80000000,
+        0x80000001,
+        0xFFFF8000,
+        0xFFFFFF80,
+        0xFFFFFFFE,
+        0xFFFFFFFF,
+    ],
+    "i64": [
+        0,
+        1,
+        2,
+        0x7FFFFFFF,
+        0x80000000,
+        0xFFFFFFFF,
+        0x100000000,
+        0x7FFFFFFFFFFFFFFF,
+        0x8000000000000000,
+        0x8000000000000001,
+        0xFFFFFFFF80000000,
+        0xFFFFFFFFFFFFFFFE,
+        0xFFFFFFFFFFFFFFFF,
+    ],
+    "f32": _fbits(_FLOATS)
+    + [
+        0x7FC00000,
+        0xFFC00000,
+        0x7FA00000,
+        0xFF800001,
+        0x7FC00001,
+        0x7FFFFFFF,
+        0xFFBFFFFF,
+        0x7F800001,
+        0x00000001,
+        0x80000001,
+    ],
+    "f64": _dbits(
+        _FLOATS
+        + [
+            1.7976931348623157e308,
+            2.2250738585072014e-308,
+            5e-324,
+            4503599627370496.5,
+            4503599627370497.0,
+            1e300,
+            -1e300,
+            3.4028235677973366e38,
+            1e-46,
+        ]
+    )
+    + [
+        0x7FF8000000000000,
+        0xFFF8000000000000,
+        0x7FF4000000000000,
+        0xFFF0000000000001,
+        0x7FF8000000000001,
+        0x7FFFFFFFFFFFFFFF,
+        0x7FF8000020000000,
+        0x7FF0000020000000,
+    ],
 }
 LANE_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "f32": 32, "f64": 64}
 LSB_OF = {k: sum(1 << (w * i) for i in range(128 // w)) for k, w in LANE_BITS.items()}
@@ -133,8 +224,12 @@ def _vec(rng: random.Random, lane: str) -> int:
         return int.from_bytes(bytes(rng.randrange(40) for _ in range(16)), "little")
     if mode < 0.35:  # a single bit, or all lanes but one set: any_true/all_true/bitmask borders
         bit = 1 << rng.randrange(128)
-        return bit if rng.random() < 0.5 else rng.choice(SPECIALS[lane][1:]) * (LSB_OF[lane]) & ~(
-            ((1 << w) - 1) << (w * rng.randrange(128 // w)))
+        return (
+            bit
+            if rng.random() < 0.5
+            else rng.choice(SPECIALS[lane][1:]) * (LSB_OF[lane])
+            & ~(((1 << w) - 1) << (w * rng.randrange(128 // w)))
+        )
     specials = SPECIALS[lane]
     v = 0
     for i in range(128 // w):
@@ -142,7 +237,9 @@ def _vec(rng: random.Random, lane: str) -> int:
         if r < 0.6:
             x = rng.choice(specials)
         elif r < 0.8 and lane in ("f32", "f64"):
-            x = (_fbits if lane == "f32" else _dbits)([rng.choice([rng.uniform(-1e4, 1e4), float(rng.randrange(-300, 300)) / 2])])[0]
+            x = (_fbits if lane == "f32" else _dbits)(
+                [rng.choice([rng.uniform(-1e4, 1e4), float(rng.randrange(-300, 300)) / 2])]
+            )[0]
         else:
             x = rng.getrandbits(w)
         v |= x << (w * i)
@@ -166,9 +263,14 @@ def _mutate(rng: random.Random, v: int, lane: str) -> int:
 def random_cases(op: Op, n: int, seed: int) -> List[Case]:
     rng = random.Random(f"{op.name}:{seed}")
     lane = input_lane(op)
-    has_scalar = bool(op.params) and any(p is not ValType.V128 for p in op.params) and op.imm not in (
-        Imm.MEMARG,
-        Imm.MEMARG_LANE,
+    has_scalar = (
+        bool(op.params)
+        and any(p is not ValType.V128 for p in op.params)
+        and op.imm
+        not in (
+            Imm.MEMARG,
+            Imm.MEMARG_LANE,
+        )
     )
     sspec = scalar_specials(op) if has_scalar else ("i32", [0])
     cases = []
@@ -190,8 +292,13 @@ def random_cases(op: Op, n: int, seed: int) -> List[Case]:
 
 Variant = Tuple[Op, Optional[object]]  # op, immediate (lane index or shuffle lane bytes)
 
-_SHUFFLES = [bytes(range(16)), bytes(range(31, 15, -1)), bytes([0] * 16), bytes([31] * 16),
-             bytes(i // 2 + (16 if i % 2 else 0) for i in range(16))]
+_SHUFFLES = [
+    bytes(range(16)),
+    bytes(range(31, 15, -1)),
+    bytes([0] * 16),
+    bytes([31] * 16),
+    bytes(i // 2 + (16 if i % 2 else 0) for i in range(16)),
+]
 _SHUFFLES += [bytes(random.Random(k).randrange(32) for _ in range(16)) for k in range(6)]
 
 
@@ -208,8 +315,13 @@ def variants() -> List[Variant]:
 
 
 _LOAD = {ValType.I32: "i32.load", ValType.I64: "i64.load", ValType.F32: "f32.load", ValType.F64: "f64.load"}
-_STORE = {ValType.I32: "i32.store", ValType.I64: "i64.store", ValType.F32: "f32.store",
-          ValType.F64: "f64.store", ValType.V128: "v128.store"}
+_STORE = {
+    ValType.I32: "i32.store",
+    ValType.I64: "i64.store",
+    ValType.F32: "f32.store",
+    ValType.F64: "f64.store",
+    ValType.V128: "v128.store",
+}
 
 
 def _func_wat(idx: int, op: Op, imm: object | None) -> str:
@@ -248,9 +360,11 @@ class Oracle:
         if tool is None:
             pytest.skip("wasm-tools is not installed")
         self.variants = variants()
-        wat = f'(module (memory (export "mem") {PAGES})\n' + "".join(
-            _func_wat(i, op, imm) for i, (op, imm) in enumerate(self.variants)
-        ) + ")"
+        wat = (
+            f'(module (memory (export "mem") {PAGES})\n'
+            + "".join(_func_wat(i, op, imm) for i, (op, imm) in enumerate(self.variants))
+            + ")"
+        )
         with tempfile.TemporaryDirectory() as tmp:
             src, dst = Path(tmp, "simd.wat"), Path(tmp, "simd.wasm")
             src.write_text(wat)
@@ -269,8 +383,11 @@ class Oracle:
         for start in range(0, len(cases), MAX_BATCH):
             chunk = cases[start : start + MAX_BATCH]
             data = b"".join(
-                a.to_bytes(16, "little") + b.to_bytes(16, "little") + c.to_bytes(16, "little")
-                + s.to_bytes(8, "little") + bytes(24)
+                a.to_bytes(16, "little")
+                + b.to_bytes(16, "little")
+                + c.to_bytes(16, "little")
+                + s.to_bytes(8, "little")
+                + bytes(24)
                 for a, b, c, s in chunk
             )
             self.mem.write(self.store, data, 0)
@@ -323,7 +440,9 @@ def _lanes_ok(op: Op, case: Case, got: bytes, exp: bytes) -> bool:
     return True
 
 
-def check(op: Op, imm: object | None, cases: List[Case], expected: List[bytes], results: list | None = None) -> None:
+def check(
+    op: Op, imm: object | None, cases: List[Case], expected: List[bytes], results: list | None = None
+) -> None:
     """Ours (computed here, or given as ``results``: bytes, or an error text) against the oracle's bytes."""
     assert op.results is not None
     rule = op.name in NANS_RULE
@@ -408,9 +527,16 @@ def test_hypothesis_against_wasmtime(op: Op, large: bool) -> None:
     vs = [imm for v_op, imm in orc.variants if v_op is op]
     lane = input_lane(op)
     vec = _vec_strategy(lane)
-    has_scalar = op.params and any(p is not ValType.V128 for p in op.params) and op.imm not in (
-        Imm.MEMARG, Imm.MEMARG_LANE)
-    scalar = st.one_of(st.sampled_from(scalar_specials(op)[1]), st.integers(0, (1 << 64) - 1)) if has_scalar else st.just(0)
+    has_scalar = (
+        op.params
+        and any(p is not ValType.V128 for p in op.params)
+        and op.imm not in (Imm.MEMARG, Imm.MEMARG_LANE)
+    )
+    scalar = (
+        st.one_of(st.sampled_from(scalar_specials(op)[1]), st.integers(0, (1 << 64) - 1))
+        if has_scalar
+        else st.just(0)
+    )
     case = st.tuples(vec, vec, vec, scalar)
 
     @settings(max_examples=200 if large else 8, deadline=None, database=None)

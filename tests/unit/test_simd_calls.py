@@ -103,7 +103,6 @@ def ours(op: Op, imm: object | None, case: Case) -> bytes:
     return _scalar_out(t, r)
 
 
-
 def imm_to_json(imm: object) -> object:
     return imm.hex() if isinstance(imm, bytes) else imm
 
@@ -144,4 +143,6 @@ def test_f32_conversions_round_trip() -> None:
 
 
 if __name__ == "__main__":
-    json.dump(run_batch(json.load(sys.stdin), passes=int(sys.argv[1]) if len(sys.argv) > 1 else 1), sys.stdout)
+    json.dump(
+        run_batch(json.load(sys.stdin), passes=int(sys.argv[1]) if len(sys.argv) > 1 else 1), sys.stdout
+    )

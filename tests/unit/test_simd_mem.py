@@ -38,7 +38,7 @@ def test_all_memory_ops_listed() -> None:
 def test_bounds(op, size: int) -> None:
     w = _width(op)
     for addr in range(max(0, size - w - 2), size + 3):
-        mem = bytearray(b"\xAA" * size)
+        mem = bytearray(b"\xaa" * size)
         if addr + w <= size:
             _call(op, mem, addr)
             assert len(mem) == size
@@ -48,4 +48,4 @@ def test_bounds(op, size: int) -> None:
         else:
             with pytest.raises(struct.error):
                 _call(op, mem, addr)
-            assert mem == bytearray(b"\xAA" * size)
+            assert mem == bytearray(b"\xaa" * size)

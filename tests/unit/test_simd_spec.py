@@ -123,7 +123,8 @@ def _matches(want: dict, got) -> bool:
             return False
         w = LANE_BITS[want["lane_type"]]
         return all(
-            _lane_matches(want["lane_type"], x, (got >> (w * i)) & ((1 << w) - 1)) for i, x in enumerate(want["value"])
+            _lane_matches(want["lane_type"], x, (got >> (w * i)) & ((1 << w) - 1))
+            for i, x in enumerate(want["value"])
         )
     if t in ("i32", "i64"):
         return got == _value(want)
@@ -137,7 +138,9 @@ def _check_file(path) -> Tuple[int, List[str]]:
     funcs: Dict[str, Tuple[int, List[Instr]] | None] = {}
     for cmd in wast_json(path)["commands"]:
         if cmd["type"] == "module":
-            wat = subprocess.run([wasm_tools(), "print", cmd["filename"]], capture_output=True, text=True, check=True).stdout
+            wat = subprocess.run(
+                [wasm_tools(), "print", cmd["filename"]], capture_output=True, text=True, check=True
+            ).stdout
             funcs = _parse_funcs(wat)
             continue
         if cmd["type"] != "assert_return" or cmd["action"]["type"] != "invoke" or cmd["action"].get("module"):
@@ -150,7 +153,9 @@ def _check_file(path) -> Tuple[int, List[str]]:
         assert len(args) == nparams
         results = _run(code, args)
         checked += 1
-        if len(results) != len(cmd["expected"]) or not all(_matches(w, g) for w, g in zip(cmd["expected"], results)):
+        if len(results) != len(cmd["expected"]) or not all(
+            _matches(w, g) for w, g in zip(cmd["expected"], results)
+        ):
             failures.append(f"{path.name}:{cmd['line']} {cmd['action']['field']} -> {results!r}")
     return checked, failures
 

@@ -15,8 +15,15 @@ from wasmi._exec import simd
 from wasmi._syntax.instructions import OPS_BY_NAME
 from wasmi._syntax.types import ValType
 
-EDGE_V128 = [0, 1, (1 << 128) - 1, 1 << 127, sum(0x80 << (8 * i) for i in range(16)),
-             sum(0x7F << (8 * i) for i in range(16)), 0x0123456789ABCDEF_FEDCBA9876543210]
+EDGE_V128 = [
+    0,
+    1,
+    (1 << 128) - 1,
+    1 << 127,
+    sum(0x80 << (8 * i) for i in range(16)),
+    sum(0x7F << (8 * i) for i in range(16)),
+    0x0123456789ABCDEF_FEDCBA9876543210,
+]
 EDGE_I32 = [0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF]
 EDGE_I64 = [0, 1, -1, 0x7FFFFFFFFFFFFFFF, -0x8000000000000000, 0xFFFFFFFF, -0x80000000]
 

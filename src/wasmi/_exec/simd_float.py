@@ -31,6 +31,7 @@ if sys.implementation.name == "pypy":
     def _sqrt(x: float) -> float:  # noqa: F811
         return math.sqrt(x) if x == x else x + 0.0
 
+
 _INF = math.inf
 _BIG = 4503599627370496.0  # 2**52: every double at least this large is an integer
 _S32 = H[32]
@@ -255,7 +256,10 @@ def f32x4_eq(a: int, b: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
-        (M32 if x0 == y0 else 0) | (_L1 if x1 == y1 else 0) | (_L2 if x2 == y2 else 0) | (_L3 if x3 == y3 else 0)
+        (M32 if x0 == y0 else 0)
+        | (_L1 if x1 == y1 else 0)
+        | (_L2 if x2 == y2 else 0)
+        | (_L3 if x3 == y3 else 0)
     )
 
 
@@ -263,7 +267,10 @@ def f32x4_ne(a: int, b: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
-        (M32 if x0 != y0 else 0) | (_L1 if x1 != y1 else 0) | (_L2 if x2 != y2 else 0) | (_L3 if x3 != y3 else 0)
+        (M32 if x0 != y0 else 0)
+        | (_L1 if x1 != y1 else 0)
+        | (_L2 if x2 != y2 else 0)
+        | (_L3 if x3 != y3 else 0)
     )
 
 
@@ -279,7 +286,10 @@ def f32x4_le(a: int, b: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
     return (
-        (M32 if x0 <= y0 else 0) | (_L1 if x1 <= y1 else 0) | (_L2 if x2 <= y2 else 0) | (_L3 if x3 <= y3 else 0)
+        (M32 if x0 <= y0 else 0)
+        | (_L1 if x1 <= y1 else 0)
+        | (_L2 if x2 <= y2 else 0)
+        | (_L3 if x3 <= y3 else 0)
     )
 
 

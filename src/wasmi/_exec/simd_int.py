@@ -4,10 +4,11 @@ avgr_u, comparisons, shifts and popcnt.
 Most ops work on all lanes at once with masks (SWAR): lane carries are kept from crossing lane
 borders by clearing the lanes' high bits before the add and restoring them with a xor. A comparison
 first computes, per lane, its answer in the lane's high bit and then widens that bit to an all-ones
-lane with ``(t << 1) - (t >> (w - 1))``. i64x2 order comparisons unpack their two lanes instead,
-and byte-wise unary ops use ``bytes.translate``; each choice was measured (benchmarks/simd_kernel). Functions are built per lane width by factories
-so the per-width constants are closure cells (cheaper to load than globals). Nothing here raises for
-valid operands; shift counts are taken modulo the lane width as the spec says.
+lane with ``(t << 1) - (t >> (w - 1))``. i64x2 order comparisons unpack their two lanes instead, and
+byte-wise unary ops use ``bytes.translate``; each choice was measured (benchmarks/simd_kernel).
+Functions are built per lane width by factories so the per-width constants are closure cells (cheaper
+to load than globals). Nothing here raises for valid operands; shift counts are taken modulo the lane
+width as the spec says.
 """
 
 from __future__ import annotations
@@ -290,7 +291,6 @@ def i8x16_abs(a: int) -> int:
 
 def i8x16_popcnt(a: int) -> int:
     return _from_bytes(a.to_bytes(16, "little").translate(_POPCNT8), "little")
-
 
 
 # ---- i64x2 order: with two lanes, comparing the unpacked lanes beats the SWAR borrow trick

@@ -79,7 +79,6 @@ else:
         _S16_pack_into(mem, addr, v.to_bytes(16, "little"))  # CPython: 95 ns, against 115 for two '<Q'
 
 
-
 def v128_load8x8_s(mem, addr: int) -> int:
     return _from_bytes(_h8_pack(*_b8_unpack_from(mem, addr)), "little")
 

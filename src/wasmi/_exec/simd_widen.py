@@ -58,8 +58,14 @@ def i16x8_mul(a: int, b: int) -> int:
     y0, y1, y2, y3, y4, y5, y6, y7 = _H8_unpack(b.to_bytes(16, "little"))
     return _from_bytes(
         _H8_pack(
-            x0 * y0 & 0xFFFF, x1 * y1 & 0xFFFF, x2 * y2 & 0xFFFF, x3 * y3 & 0xFFFF,
-            x4 * y4 & 0xFFFF, x5 * y5 & 0xFFFF, x6 * y6 & 0xFFFF, x7 * y7 & 0xFFFF,
+            x0 * y0 & 0xFFFF,
+            x1 * y1 & 0xFFFF,
+            x2 * y2 & 0xFFFF,
+            x3 * y3 & 0xFFFF,
+            x4 * y4 & 0xFFFF,
+            x5 * y5 & 0xFFFF,
+            x6 * y6 & 0xFFFF,
+            x7 * y7 & 0xFFFF,
         ),
         "little",
     )
@@ -89,9 +95,7 @@ def i8x16_narrow_i16x8_s(a: int, b: int) -> int:
     try:
         return _from_bytes(_b16_pack(*lanes), "little")
     except struct.error:
-        return _from_bytes(
-            _b16_pack(*[-128 if x < -128 else 127 if x > 127 else x for x in lanes]), "little"
-        )
+        return _from_bytes(_b16_pack(*[-128 if x < -128 else 127 if x > 127 else x for x in lanes]), "little")
 
 
 def i8x16_narrow_i16x8_u(a: int, b: int) -> int:
@@ -117,9 +121,7 @@ def i16x8_narrow_i32x4_u(a: int, b: int) -> int:
     try:
         return _from_bytes(_H8_pack(*lanes), "little")
     except struct.error:
-        return _from_bytes(
-            _H8_pack(*[0 if x < 0 else 65535 if x > 65535 else x for x in lanes]), "little"
-        )
+        return _from_bytes(_H8_pack(*[0 if x < 0 else 65535 if x > 65535 else x for x in lanes]), "little")
 
 
 # ---- extend ------------------------------------------------------------------------------------
@@ -254,7 +256,10 @@ def i32x4_dot_i16x8_s(a: int, b: int) -> int:
     # Only (-32768 * -32768) * 2 overflows an i32; the spec wraps it.
     return _from_bytes(
         _I4_pack(
-            (x0 * y0 + x1 * y1) & M32, (x2 * y2 + x3 * y3) & M32, (x4 * y4 + x5 * y5) & M32, (x6 * y6 + x7 * y7) & M32
+            (x0 * y0 + x1 * y1) & M32,
+            (x2 * y2 + x3 * y3) & M32,
+            (x4 * y4 + x5 * y5) & M32,
+            (x6 * y6 + x7 * y7) & M32,
         ),
         "little",
     )
@@ -268,9 +273,14 @@ def i16x8_q15mulr_sat_s(a: int, b: int) -> int:
     try:
         return _from_bytes(
             _h8_pack(
-                (x0 * y0 + 0x4000) >> 15, (x1 * y1 + 0x4000) >> 15, (x2 * y2 + 0x4000) >> 15,
-                (x3 * y3 + 0x4000) >> 15, (x4 * y4 + 0x4000) >> 15, (x5 * y5 + 0x4000) >> 15,
-                (x6 * y6 + 0x4000) >> 15, (x7 * y7 + 0x4000) >> 15,
+                (x0 * y0 + 0x4000) >> 15,
+                (x1 * y1 + 0x4000) >> 15,
+                (x2 * y2 + 0x4000) >> 15,
+                (x3 * y3 + 0x4000) >> 15,
+                (x4 * y4 + 0x4000) >> 15,
+                (x5 * y5 + 0x4000) >> 15,
+                (x6 * y6 + 0x4000) >> 15,
+                (x7 * y7 + 0x4000) >> 15,
             ),
             "little",
         )
