@@ -6,7 +6,8 @@ and a result slot), the loop runs the instruction on every case, and each result
 ours. Float results of arithmetic ops may be any NaN the spec's ``nans`` rule allows: a lane the oracle
 makes NaN must be NaN in ours too and canonical when every NaN operand lane is canonical (arithmetic
 otherwise); every other result is compared bit for bit. Cases come from a seeded generator of lane
-edge values and random bits, and from hypothesis (``--large`` runs many more of both).
+edge values and random bits, and from hypothesis (``--large`` runs many more of both). When ``pypy3`` is
+on PATH, a PyPy child runs the same functions (test_simd_calls.py) and is held to the same oracle.
 """
 
 from __future__ import annotations
