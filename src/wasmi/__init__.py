@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import wat
+from .engine import Config, Engine
 from .errors import (
     DecodeError,
     EncodingError,
@@ -21,8 +22,6 @@ from .errors import (
     WasmiError,
     WatError,
 )
-
-from .engine import Config, Engine
 from .extern import Global, Memory, Table
 from .func import Caller, Func
 from .instance import Instance

@@ -21,7 +21,7 @@ class Memory:
         self._mi = MemoryInstance(ty, store.engine.config.max_memory_pages)
 
     @classmethod
-    def _wrap(cls, mi: MemoryInstance) -> "Memory":
+    def _wrap(cls, mi: MemoryInstance) -> Memory:
         self = cls.__new__(cls)
         self._mi = mi
         return self
@@ -78,7 +78,7 @@ class Table:
         self._ti = TableInstance(ty, to_raw(ty.elem, init))
 
     @classmethod
-    def _wrap(cls, ti: TableInstance) -> "Table":
+    def _wrap(cls, ti: TableInstance) -> Table:
         self = cls.__new__(cls)
         self._ti = ti
         return self
@@ -122,7 +122,7 @@ class Global:
         self._gi = GlobalInstance(ty, to_raw(ty.valtype, value))
 
     @classmethod
-    def _wrap(cls, gi: GlobalInstance) -> "Global":
+    def _wrap(cls, gi: GlobalInstance) -> Global:
         self = cls.__new__(cls)
         self._gi = gi
         return self

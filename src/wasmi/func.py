@@ -147,11 +147,11 @@ class Func:
         self._fi = _make_host(store, ft, fn, True)
 
     @classmethod
-    def new(cls, store: Any, ty: FuncType, fn: Callable[..., Any]) -> "Func":
+    def new(cls, store: Any, ty: FuncType, fn: Callable[..., Any]) -> Func:
         return cls(store, ty, fn)
 
     @classmethod
-    def wrap(cls, store: Any, fn: Callable[..., Any]) -> "Func":
+    def wrap(cls, store: Any, fn: Callable[..., Any]) -> Func:
         """A host function typed from ``fn``'s annotations (ValType members, "i32"…, int → i32,
         float → f64); a first parameter named ``caller`` receives the Caller."""
         ft, pass_caller = _type_from_annotations(fn)
@@ -160,7 +160,7 @@ class Func:
         return self
 
     @classmethod
-    def _from_instance(cls, fi: FuncInstance) -> "Func":
+    def _from_instance(cls, fi: FuncInstance) -> Func:
         self = cls.__new__(cls)
         self._fi = fi
         return self

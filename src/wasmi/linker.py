@@ -9,7 +9,7 @@ from ._runtime.objects import FuncInstance
 from ._syntax.types import FuncType
 from .engine import Engine
 from .errors import LinkError, WasmiError
-from .func import Func, _make_host, _type_from_annotations, call_raw
+from .func import _make_host, _type_from_annotations, call_raw
 from .instance import Instance, unwrap_extern
 from .module import Module
 from .values import func_type
@@ -70,23 +70,23 @@ class Linker:
             raise LinkError(f"{module}::{name} is already defined")
         self._defs[key] = item
 
-    def define(self, module: str, name: str, extern: Any) -> "Linker":
+    def define(self, module: str, name: str, extern: Any) -> Linker:
         """Define an import from a Func, Memory, Table or Global."""
         self._put(module, name, unwrap_extern(extern))
         return self
 
-    def func_wrap(self, module: str, name: str, fn: Callable[..., Any]) -> "Linker":
+    def func_wrap(self, module: str, name: str, fn: Callable[..., Any]) -> Linker:
         """Define a host function typed from its annotations (see Func.wrap)."""
         ft, pass_caller = _type_from_annotations(fn)
         self._put(module, name, _HostDef(ft, fn, pass_caller))
         return self
 
-    def func_new(self, module: str, name: str, ty: FuncType, fn: Callable[..., Any]) -> "Linker":
+    def func_new(self, module: str, name: str, ty: FuncType, fn: Callable[..., Any]) -> Linker:
         """Define a host function ``fn(caller, *params)`` of type ``ty``."""
         self._put(module, name, _HostDef(func_type(ty.params, ty.results), fn, True))
         return self
 
-    def instance(self, store: Any, name: str, instance: Instance) -> "Linker":
+    def instance(self, store: Any, name: str, instance: Instance) -> Linker:
         """Define every export of ``instance`` under the module name ``name``."""
         for ex_name, ext in instance._inst.exports.items():
             self._put(name, ex_name, ext)

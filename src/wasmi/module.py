@@ -39,7 +39,7 @@ class Module:
         self._compiled = _compile(engine, self._ast)
 
     @classmethod
-    def _from_ast(cls, engine: Engine, module: _AstModule) -> "Module":
+    def _from_ast(cls, engine: Engine, module: _AstModule) -> Module:
         self = cls.__new__(cls)
         self.engine = engine
         self._ast = module

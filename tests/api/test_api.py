@@ -25,10 +25,10 @@ def _setup():
     store = Store(engine, data={"logged": []})
     linker = Linker(engine)
 
-    def mul(caller: wasmi.Caller, a: "i32", b: "i32") -> "i32":
+    def mul(caller: wasmi.Caller, a: ValType.I32, b: ValType.I32) -> ValType.I32:
         return a * b
 
-    def log(caller, x: "i64") -> None:
+    def log(caller, x: ValType.I64) -> None:
         caller.data["logged"].append(x)
 
     linker.func_wrap("env", "mul", mul)
@@ -89,7 +89,7 @@ def test_func_new_and_wrap_define_callable_funcs() -> None:
     f = Func.new(store, FuncType((ValType.I32,), (ValType.I32, ValType.I32)), lambda c, x: (x, x + 1))
     assert f.call(store, 4) == (4, 5)
 
-    def twice(x: "f64") -> "f64":
+    def twice(x: ValType.F64) -> ValType.F64:
         return 2 * x
 
     w = Func.wrap(store, twice)
@@ -138,3 +138,15 @@ def test_quick_start_fib(tmp_path) -> None:
     inst = Linker(engine).instantiate_and_start(store, Module(engine, fib.read_text()))
     assert inst.get_func(store, "fib").call(store, 20) == 6765
     assert main(["run", str(fib), "--invoke", "fib", "20"]) == 0
+
+
+def test_wrap_reads_text_annotations() -> None:
+    def inc(x, y):
+        return x + y
+
+    inc.__annotations__ = {"x": "i64", "y": "'i64'", "return": "i64"}
+    engine = Engine()
+    store = Store(engine)
+    f = Func.wrap(store, inc)
+    assert f.type(store) == FuncType((ValType.I64, ValType.I64), (ValType.I64,))
+    assert f.call(store, 2**62, 2**62) == -(2**63)  # the result wraps like Wasm's i64

@@ -10,10 +10,10 @@ import subprocess
 from typing import Any, List, Optional
 
 import pytest
+from _support import wasm_tools
 
 import wasmi
 import wasmi._exec.compiled as compiled
-from _support import wasm_tools
 from wasmi._syntax.types import ValType as V
 
 wasmtime = pytest.importorskip("wasmtime")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import wasmi
-from wasmi import Config, Engine, Linker, Module, Store, Trap, TrapCode
+from wasmi import Config, Engine, Linker, Module, Store, Trap, TrapCode, ValType
 
 REC = """(module
   (func $down (export "down") (param i32) (result i32)
@@ -185,7 +185,7 @@ def test_host_function_calling_back_into_wasm(guest_mode) -> None:
         (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
           (else (i32.add (i32.const 1) (call $cb (i32.sub (local.get 0) (i32.const 1))))))))"""
 
-    def cb(caller, n: "i32") -> "i32":
+    def cb(caller, n: ValType.I32) -> ValType.I32:
         return caller.get_export("f").call(caller.store, n)
 
     store, inst = _inst(wat, linker_setup=lambda linker, store: linker.func_wrap("env", "cb", cb))

@@ -4,10 +4,10 @@ is chosen automatically for functions nested deeper than CPython compiles."""
 from __future__ import annotations
 
 import pytest
+from _support import CORE
 
 import wasmi
 import wasmi._exec.compiled as compiled
-from _support import CORE
 from wasmi._script.runner import run_file
 
 FILES = ["block.wast", "br.wast", "br_if.wast", "br_table.wast", "loop.wast", "if.wast", "labels.wast",

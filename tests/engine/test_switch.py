@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import wasmi
 import wasmi._exec.compiled as compiled
 from wasmi import Config, Engine, Linker, Module, Store
 

@@ -6,8 +6,8 @@ Skips come only from tests/skip-manifest.tsv (area ``spec``); they are counted a
 from __future__ import annotations
 
 import pytest
-
 from _support import REPO, core_files
+
 from wasmi._script.runner import load_skips, run_file
 
 FILES = core_files(simd=False)

@@ -521,14 +521,13 @@ class FuncTranslator:
         name = op.name
         if op is not I.END and op is not I.ELSE:
             self.fuel_count += 1
-        if name in _CONST_SHIFT_OPS and self.stack and _literal_int(self.stack[-1]) is not None:
+        if name in _CONST_SHIFT_OPS and self.stack:
             k = _literal_int(self.stack[-1])
-            if self.const_shift(name, k):
+            if k is not None and self.const_shift(name, k):
                 return
         tpl = PURE.get(name)
         if tpl is not None:
-            n = len(op.params)
-            self.push_pure(tpl, self.popn(n))
+            self.push_pure(tpl, self.popn(len(op.params or ())))
             return
         if op is I.LOCAL_GET:
             v = f"l{ins[1]}"
@@ -581,30 +580,30 @@ class FuncTranslator:
             fmt, post = ld
             if fmt is None:
                 if name == "f32.load":
-                    e = f"_ldf32({mem}, {addr})"
+                    load = f"_ldf32({mem}, {addr})"
                 else:
-                    e = f"{mem}[{addr}]"
+                    load = f"{mem}[{addr}]"
             else:
-                e = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
-            self.push_result(e)
+                load = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
+            self.push_result(load)
             return
         st = STORES.get(name)
         if st is not None:
-            v, a = self.pop(), self.pop()
+            val, a = self.pop(), self.pop()
             addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
             mem = f"M{ins[3]}"
             fmt, mask = st
             if fmt is None:
                 if name == "f32.store":
-                    self.emit(f"_stf32({mem}, {addr}, {v[0]})")
+                    self.emit(f"_stf32({mem}, {addr}, {val[0]})")
                 else:
-                    self.emit(f"{mem}[{addr}] = {v[0]}{mask}")
+                    self.emit(f"{mem}[{addr}] = {val[0]}{mask}")
             else:
-                self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {v[0]}{mask})")
+                self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {val[0]}{mask})")
             return
         tpl = TRAPPING.get(name)
         if tpl is not None:
-            args = self.popn(len(op.params))
+            args = self.popn(len(op.params or ()))
             self.push_result(tpl.format(*[a[0] for a in args]))
             return
         if op is I.CALL:
@@ -797,7 +796,7 @@ class FuncTranslator:
             self.loops += 1
             if self.loops > MAX_LOOPS:
                 raise TooComplex("loops")
-        if kind == "if":
+        if cond is not None:
             self.emit(f"if {cond[0]}:")
             self.open_indent()
         f.indent = self.indent

@@ -7,7 +7,6 @@ from typing import Any, Dict, Tuple
 from .._syntax.ast import Module
 from .codegen import TooComplex, translate_function
 
-
 FORCE_FALLBACK = False  # tests set it to run the spec suite through the fallback translation
 
 

@@ -8,7 +8,7 @@ one dispatch per branch (docs/RATIONALE.md "Why a state-machine fallback?").
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple, cast
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
@@ -71,7 +71,7 @@ class FlatTranslator(FuncTranslator):
         then_s, else_s, end_s = self.new_state(), self.new_state(), self.new_state()
         f.loop_index = end_s
         f.body_start = else_s  # reused: the else state's number
-        self.emit(f"_pc = {then_s} if {cond[0]} else {else_s}")
+        self.emit(f"_pc = {then_s} if {cast(list, cond)[0]} else {else_s}")
         self.emit("continue")
         self.ctl.append(f)
         self.seg_end()

@@ -38,7 +38,7 @@ _local = threading.local()
 
 
 def _depth() -> int:
-    f = sys._getframe(1)
+    f: Any = sys._getframe(1)
     n = 0
     while f is not None:
         n += 1

@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._runtime.objects import (
-    MAX_TABLE_ELEMENTS, FuncInstance, GlobalInstance, MemoryInstance, TableInstance, intern_type,
+    MAX_TABLE_ELEMENTS,
+    FuncInstance,
+    GlobalInstance,
+    MemoryInstance,
+    TableInstance,
+    intern_type,
 )
 from .._syntax import instructions as I
 from .._syntax.ast import Module
@@ -236,7 +241,7 @@ def instantiate(compiled: CompiledModule, store: Any,
     # active element segments, then data segments (a failing one traps; earlier ones stay applied)
     for i, e in enumerate(module.elems):
         if e.mode == "active":
-            off = eval_const(e.offset, inst)
+            off = eval_const(e.offset or [], inst)
             table = inst.tables[e.table].elements
             items = inst.elems[i]
             if off + len(items) > len(table):
@@ -247,7 +252,7 @@ def instantiate(compiled: CompiledModule, store: Any,
             inst.elems[i] = ()
     for i, d in enumerate(module.datas):
         if d.mode == "active":
-            off = eval_const(d.offset, inst)
+            off = eval_const(d.offset or [], inst)
             mem = inst.memories[d.memory].data
             data = inst.datas[i]
             if off + len(data) > len(mem):
