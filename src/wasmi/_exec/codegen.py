@@ -589,17 +589,17 @@ class FuncTranslator:
             return
         st = STORES.get(name)
         if st is not None:
-            val, a = self.pop(), self.pop()
+            sv, a = self.pop(), self.pop()
             addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
             mem = f"M{ins[3]}"
             fmt, mask = st
             if fmt is None:
                 if name == "f32.store":
-                    self.emit(f"_stf32({mem}, {addr}, {val[0]})")
+                    self.emit(f"_stf32({mem}, {addr}, {sv[0]})")
                 else:
-                    self.emit(f"{mem}[{addr}] = {val[0]}{mask}")
+                    self.emit(f"{mem}[{addr}] = {sv[0]}{mask}")
             else:
-                self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {val[0]}{mask})")
+                self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {sv[0]}{mask})")
             return
         tpl = TRAPPING.get(name)
         if tpl is not None:
