@@ -24,6 +24,7 @@ COLUMNS = [
     ("translate", "first_call", "translate: inst.\n+ first call"),
     ("instantiate", "instantiate", "instantiate"),
     ("execute", "execute", "execute\n(warm)"),
+    ("execute", "execute_cold", "execute\n(cold)"),
     ("call", "*", "call\noverhead"),
 ]
 CALL_ROWS = {"host_to_wasm": "host→Wasm call", "wasm_to_host": "Wasm→host call"}

@@ -20,10 +20,11 @@ TRANSLATE_MODULE = ("translate", "module")
 TRANSLATE_FIRST_CALL = ("translate", "first_call")
 INSTANTIATE = ("instantiate", "instantiate")
 EXECUTE = ("execute", "execute")
+EXECUTE_COLD = ("execute", "execute_cold")
 HOST_TO_WASM = ("call", "host_to_wasm")
 WASM_TO_HOST = ("call", "wasm_to_host")
 
-KERNEL_OPS = (TRANSLATE_MODULE, TRANSLATE_FIRST_CALL, INSTANTIATE, EXECUTE)
+KERNEL_OPS = (TRANSLATE_MODULE, TRANSLATE_FIRST_CALL, INSTANTIATE, EXECUTE, EXECUTE_COLD)
 PHASES = ("translate", "instantiate", "execute", "call")
 
 

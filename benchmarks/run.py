@@ -170,7 +170,9 @@ def _units(prog: P.Program, op: str, n: int) -> int:
 
 def measure(args: argparse.Namespace) -> Dict[str, Any]:
     mode = "quick" if args.quick else "full"
-    reps = args.reps or (3 if args.quick else 5)
+    reps = args.reps or (2 if args.quick else 5)
+    # how long a repeated short operation is run per request (see worker.Worker._timed)
+    inner_target = 0.01 if args.quick else 0.05
     timeout = args.timeout or (20.0 if args.quick else 180.0)
     # a runtime that already spent this long on one measurement gets no more repetitions of it
     budget = args.budget or (0.5 if args.quick else 60.0)
@@ -230,7 +232,7 @@ def measure(args: argparse.Namespace) -> Dict[str, Any]:
                     rec = entry["runtimes"][name]
                     if rec["status"] != "ok" or sum(rec["times"]) > budget:
                         continue
-                    req = {"op": op, "program": prog.name, "n": rec["n"]}
+                    req = {"op": op, "program": prog.name, "n": rec["n"], "inner_target": inner_target}
                     try:
                         reply = workers[name].request(req, timeout)
                     except WorkerTimeout:
@@ -468,8 +470,8 @@ def report(data: Dict[str, Any]) -> str:
 
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small inputs and 3 repetitions (CI smoke mode)")
-    ap.add_argument("--reps", type=int, default=0, help="repetitions per measurement (default 5, quick 3)")
+    ap.add_argument("--quick", action="store_true", help="small inputs and 2 repetitions (CI smoke mode)")
+    ap.add_argument("--reps", type=int, default=0, help="repetitions per measurement (default 5, quick 2)")
     ap.add_argument("--runtimes", default="", help=f"comma list (default {','.join(DEFAULT_RUNTIMES)}; "
                     f"known: {','.join(FACTORIES)})")
     ap.add_argument("--programs", default="", help="comma list of program names (default all)")
