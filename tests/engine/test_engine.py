@@ -214,3 +214,19 @@ def test_fuel_doc_example_unpayable_segment_runs_nothing() -> None:
     inst.get_func(store, "f").call(store)
     assert store.get_fuel() == 0
     assert inst.get_global(store, "g").get(store) == 5
+
+
+def test_host_function_through_a_table_sees_its_caller() -> None:
+    wat = """(module (import "env" "h" (func $h (result i32)))
+      (global (export "g") i32 (i32.const 77))
+      (table 1 funcref) (elem (i32.const 0) $h)
+      (type $t (func (result i32)))
+      (func (export "direct") (result i32) (call $h))
+      (func (export "indirect") (result i32) (call_indirect (type $t) (i32.const 0))))"""
+
+    def h(caller) -> ValType.I32:
+        return caller.get_export("g").get(caller.store)
+
+    store, inst = _inst(wat, linker_setup=lambda linker, store: linker.func_wrap("env", "h", h))
+    assert inst.get_func(store, "direct").call(store) == 77
+    assert inst.get_func(store, "indirect").call(store) == 77

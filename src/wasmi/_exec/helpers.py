@@ -28,16 +28,24 @@ def _oof() -> None:
     raise Trap(TrapCode.OutOfFuel)
 
 
-def _ci(table: List[Any], i: int, ty: Any) -> Any:
-    """The callable for ``call_indirect``: checks range, null and signature."""
-    if i >= len(table):
-        raise Trap(TrapCode.TableOutOfBounds, "undefined element")
-    r = table[i]
-    if r is None:
-        raise Trap(TrapCode.IndirectCallToNull, f"uninitialized element {i}")
-    if r.type is not ty:
-        raise Trap(TrapCode.BadSignature)
-    return r.fn
+def make_call_indirect(instance: Any) -> Any:
+    """The ``call_indirect`` helper of one instance (a host function reached through a table sees
+    that instance as its caller)."""
+
+    def _ci(table: List[Any], i: int, ty: Any) -> Any:
+        """The callable for ``call_indirect``: checks range, null and signature."""
+        if i >= len(table):
+            raise Trap(TrapCode.TableOutOfBounds, "undefined element")
+        r = table[i]
+        if r is None:
+            raise Trap(TrapCode.IndirectCallToNull, f"uninitialized element {i}")
+        if r.type is not ty:
+            raise Trap(TrapCode.BadSignature)
+        if r.binder is not None:
+            return r.binder(instance)
+        return r.fn
+
+    return _ci
 
 
 def _tget(table: List[Any], i: int) -> Any:
@@ -95,7 +103,6 @@ HELPERS: Dict[str, Any] = {
     "_unreachable": _unreachable,
     "_oof": _oof,
     "_fell_off": _fell_off,
-    "_ci": _ci,
     "_tget": _tget,
     "_tset": _tset,
     "_tfill": _tfill,

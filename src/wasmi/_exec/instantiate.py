@@ -23,7 +23,7 @@ from .._syntax.types import ExternKind, GlobalType, Limits, MemoryType, TableTyp
 from ..errors import InstantiationError, InternalError, LinkError, Trap, TrapCode
 from . import numerics
 from .compiled import CompiledModule
-from .helpers import HELPERS
+from .helpers import HELPERS, make_call_indirect
 
 
 class ModuleInstance:
@@ -170,6 +170,7 @@ def build_namespace(inst: ModuleInstance, fuel_cell: List[int]) -> None:
         ns[f"G{i}"] = g
     for i, ft in enumerate(inst.module.types):
         ns[f"ty{i}"] = intern_type(ft)
+    ns["_ci"] = make_call_indirect(inst)
     ns["_E"] = inst.elems
     ns["_D"] = inst.datas
     ns["_F"] = fuel_cell
