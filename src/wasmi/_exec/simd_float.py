@@ -189,30 +189,59 @@ def f32x4_sqrt(a: int) -> int:
 def f32x4_min(a: int, b: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
-    return pack_f32x4(_min(x0, y0), _min(x1, y1), _min(x2, y2), _min(x3, y3))
+    # Ordered unequal lanes inline; equal lanes (±0) and NaNs go to the helper.
+    return _from_bytes(
+        _f32x4_pack(
+            x0 if x0 < y0 else y0 if y0 < x0 else _min(x0, y0),
+            x1 if x1 < y1 else y1 if y1 < x1 else _min(x1, y1),
+            x2 if x2 < y2 else y2 if y2 < x2 else _min(x2, y2),
+            x3 if x3 < y3 else y3 if y3 < x3 else _min(x3, y3),
+        ),
+        "little",
+    )
 
 
 def f32x4_max(a: int, b: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
-    return pack_f32x4(_max(x0, y0), _max(x1, y1), _max(x2, y2), _max(x3, y3))
-
-
-def _f32x4_ltmask(a: int, b: int) -> int:
-    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
-    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
-    return (
-        (M32 if x0 < y0 else 0) | (_L1 if x1 < y1 else 0) | (_L2 if x2 < y2 else 0) | (_L3 if x3 < y3 else 0)
+    return _from_bytes(
+        _f32x4_pack(
+            x0 if x0 > y0 else y0 if y0 > x0 else _max(x0, y0),
+            x1 if x1 > y1 else y1 if y1 > x1 else _max(x1, y1),
+            x2 if x2 > y2 else y2 if y2 > x2 else _max(x2, y2),
+            x3 if x3 > y3 else y3 if y3 > x3 else _max(x3, y3),
+        ),
+        "little",
     )
 
 
 def f32x4_pmin(a: int, b: int) -> int:
     # b < a ? b : a, lane bits untouched (no NaN quieting): select on the raw ints.
-    return a ^ ((a ^ b) & _f32x4_ltmask(b, a))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
+    return a ^ (
+        (a ^ b)
+        & (
+            (M32 if y0 < x0 else 0)
+            | (_L1 if y1 < x1 else 0)
+            | (_L2 if y2 < x2 else 0)
+            | (_L3 if y3 < x3 else 0)
+        )
+    )
 
 
 def f32x4_pmax(a: int, b: int) -> int:
-    return a ^ ((a ^ b) & _f32x4_ltmask(a, b))
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
+    return a ^ (
+        (a ^ b)
+        & (
+            (M32 if x0 < y0 else 0)
+            | (_L1 if x1 < y1 else 0)
+            | (_L2 if x2 < y2 else 0)
+            | (_L3 if x3 < y3 else 0)
+        )
+    )
 
 
 def f32x4_abs(a: int) -> int:
@@ -275,11 +304,19 @@ def f32x4_ne(a: int, b: int) -> int:
 
 
 def f32x4_lt(a: int, b: int) -> int:
-    return _f32x4_ltmask(a, b)
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 < y0 else 0) | (_L1 if x1 < y1 else 0) | (_L2 if x2 < y2 else 0) | (_L3 if x3 < y3 else 0)
+    )
 
 
 def f32x4_gt(a: int, b: int) -> int:
-    return _f32x4_ltmask(b, a)
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 > y0 else 0) | (_L1 if x1 > y1 else 0) | (_L2 if x2 > y2 else 0) | (_L3 if x3 > y3 else 0)
+    )
 
 
 def f32x4_le(a: int, b: int) -> int:
@@ -294,7 +331,14 @@ def f32x4_le(a: int, b: int) -> int:
 
 
 def f32x4_ge(a: int, b: int) -> int:
-    return f32x4_le(b, a)
+    x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
+    y0, y1, y2, y3 = _f4_unpack(b.to_bytes(16, "little"))
+    return (
+        (M32 if x0 >= y0 else 0)
+        | (_L1 if x1 >= y1 else 0)
+        | (_L2 if x2 >= y2 else 0)
+        | (_L3 if x3 >= y3 else 0)
+    )
 
 
 # ---- f64x2 -------------------------------------------------------------------------------------
@@ -338,27 +382,37 @@ def f64x2_sqrt(a: int) -> int:
 def f64x2_min(a: int, b: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
     y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
-    return _from_bytes(_d2_pack(_min(x0, y0), _min(x1, y1)), "little")
+    return _from_bytes(
+        _d2_pack(
+            x0 if x0 < y0 else y0 if y0 < x0 else _min(x0, y0),
+            x1 if x1 < y1 else y1 if y1 < x1 else _min(x1, y1),
+        ),
+        "little",
+    )
 
 
 def f64x2_max(a: int, b: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
     y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
-    return _from_bytes(_d2_pack(_max(x0, y0), _max(x1, y1)), "little")
-
-
-def _f64x2_ltmask(a: int, b: int) -> int:
-    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
-    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
-    return (M64 if x0 < y0 else 0) | (_Q1 if x1 < y1 else 0)
+    return _from_bytes(
+        _d2_pack(
+            x0 if x0 > y0 else y0 if y0 > x0 else _max(x0, y0),
+            x1 if x1 > y1 else y1 if y1 > x1 else _max(x1, y1),
+        ),
+        "little",
+    )
 
 
 def f64x2_pmin(a: int, b: int) -> int:
-    return a ^ ((a ^ b) & _f64x2_ltmask(b, a))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return a ^ ((a ^ b) & ((M64 if y0 < x0 else 0) | (_Q1 if y1 < x1 else 0)))
 
 
 def f64x2_pmax(a: int, b: int) -> int:
-    return a ^ ((a ^ b) & _f64x2_ltmask(a, b))
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return a ^ ((a ^ b) & ((M64 if x0 < y0 else 0) | (_Q1 if x1 < y1 else 0)))
 
 
 def f64x2_abs(a: int) -> int:
@@ -402,11 +456,15 @@ def f64x2_ne(a: int, b: int) -> int:
 
 
 def f64x2_lt(a: int, b: int) -> int:
-    return _f64x2_ltmask(a, b)
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 < y0 else 0) | (_Q1 if x1 < y1 else 0)
 
 
 def f64x2_gt(a: int, b: int) -> int:
-    return _f64x2_ltmask(b, a)
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 > y0 else 0) | (_Q1 if x1 > y1 else 0)
 
 
 def f64x2_le(a: int, b: int) -> int:
@@ -416,7 +474,9 @@ def f64x2_le(a: int, b: int) -> int:
 
 
 def f64x2_ge(a: int, b: int) -> int:
-    return f64x2_le(b, a)
+    x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
+    y0, y1 = _d2_unpack(b.to_bytes(16, "little"))
+    return (M64 if x0 >= y0 else 0) | (_Q1 if x1 >= y1 else 0)
 
 
 # ---- conversions -------------------------------------------------------------------------------
