@@ -193,18 +193,20 @@ def tokenize(text: str) -> Tuple[List[Token], List[int], Dict[int, int]]:
                 break
             g = m.lastindex
             pos = m.end()
+            # Every token ends where the match ends, so its start is pos - len(token).
             if g == 1:
-                append_tok(m.group(1))
-                append_off(m.start(1))
+                tok = m.group(1)
+                append_tok(tok)
+                append_off(pos - len(tok))
             elif g == 4:
                 opened.append(len(toks))
                 append_tok("(")
-                append_off(m.start(4))
+                append_off(pos - 1)
             elif g == 5:
                 if opened:
                     close[opened.pop()] = len(toks)
                 append_tok(")")
-                append_off(m.start(5))
+                append_off(pos - 1)
             elif g == 6:
                 start = m.start(6)
                 append_tok(_decode_string(m.group(6)[1:-1], text, start))
