@@ -38,6 +38,15 @@ _STRUCT_NAMES = {
 _PACK_NAMES = {"<I": "_pI", "<q": "_pq", "<d": "_pd", "<H": "_pH"}
 
 
+# Wrapping arithmetic commutes with reduction mod 2**32 / 2**64: an add or sub may take the unreduced
+# form of a pending add/sub/mul/shl operand and reduce once.
+_FUSE_CONSUMERS = frozenset(("i32.add", "i32.sub", "i64.add", "i64.sub"))
+_FUSE_PRODUCERS = {
+    "i32.add": "({0} + {1})", "i32.sub": "({0} - {1})", "i32.mul": "({0} * {1})",
+    "i32.shl": "({0} << ({1} & 31))",
+    "i64.add": "({0} + {1})", "i64.sub": "({0} - {1})", "i64.mul": "({0} * {1})",
+    "i64.shl": "({0} << ({1} & 63))",
+}
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -156,6 +165,7 @@ class FuncTranslator:
         self.global_types = module.global_types()
         self.ntmp = 0
         self.switch_ok = True  # the fallback translator turns switch lowering off
+        self.reducible: Dict[str, str] = {}  # pending reduced expression -> its unreduced form
         self.pc = 0
 
     # --- emission --------------------------------------------------------------------------
@@ -527,7 +537,14 @@ class FuncTranslator:
                 return
         tpl = PURE.get(name)
         if tpl is not None:
-            self.push_pure(tpl, self.popn(len(op.params or ())))
+            args = self.popn(len(op.params or ()))
+            if name in _FUSE_CONSUMERS:
+                # ((a + b) & M) + c  ->  (a + b + c) & M: one reduction for a chain of sums
+                args = [[self.reducible.get(a[0], a[0]), a[1]] if a[1] is not None else a for a in args]
+            self.push_pure(tpl, args)
+            inner = _FUSE_PRODUCERS.get(name)
+            if inner is not None and self.stack[-1][1] is not None:
+                self.reducible[self.stack[-1][0]] = inner.format(*[a[0] for a in args])
             return
         if op is I.LOCAL_GET:
             v = f"l{ins[1]}"

@@ -85,7 +85,7 @@ PURE: Dict[str, str] = {
     "i64.extend16_s": "(((({0}) & 0xFFFF) ^ 0x8000) - 0x8000)",
     "i64.extend32_s": "(((({0}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000)",
     "i64.extend_i32_s": "(({0} ^ 0x80000000) - 0x80000000)",
-    "i64.extend_i32_u": "({0} + 0)",
+    "i64.extend_i32_u": "({0})",
     # floats: comparisons
     "f32.eq": "({0} == {1})",
     "f32.ne": "({0} != {1})",
