@@ -92,7 +92,10 @@ def _max(x: float, y: float) -> float:
 
 # The rounding helpers: below 2**52 math gives the integer, copysign restores -0 for results that round
 # to zero from a negative operand; everything else is already integral, infinite, or a NaN (quieted
-# by the addition).
+# by the addition). The vector ops inline the faster float floor division instead for ceil/floor
+# (`x // 1.0` is exact and keeps zero signs; only ±inf and NaN need the `x + 0.0` branch), and
+# trunc_sat inlines int() for in-range lanes. nearest inlines the classic (x + 2**52) - 2**52, which
+# the FPU rounds to the nearest integer, ties to even, exactly (zeros and the rest go to the helper).
 
 
 def _ceil_lane(x: float) -> float:
@@ -254,13 +257,27 @@ def f32x4_neg(a: int) -> int:
 
 def f32x4_ceil(a: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
-    return _from_bytes(_f32x4_pack(_ceil_lane(x0), _ceil_lane(x1), _ceil_lane(x2), _ceil_lane(x3)), "little")
+    return _from_bytes(
+        _f32x4_pack(
+            (-((-x0) // 1.0) if -_INF < x0 < _INF else x0 + 0.0),
+            (-((-x1) // 1.0) if -_INF < x1 < _INF else x1 + 0.0),
+            (-((-x2) // 1.0) if -_INF < x2 < _INF else x2 + 0.0),
+            (-((-x3) // 1.0) if -_INF < x3 < _INF else x3 + 0.0),
+        ),
+        "little",
+    )
 
 
 def f32x4_floor(a: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     return _from_bytes(
-        _f32x4_pack(_floor_lane(x0), _floor_lane(x1), _floor_lane(x2), _floor_lane(x3)), "little"
+        _f32x4_pack(
+            (x0 // 1.0 if -_INF < x0 < _INF else x0 + 0.0),
+            (x1 // 1.0 if -_INF < x1 < _INF else x1 + 0.0),
+            (x2 // 1.0 if -_INF < x2 < _INF else x2 + 0.0),
+            (x3 // 1.0 if -_INF < x3 < _INF else x3 + 0.0),
+        ),
+        "little",
     )
 
 
@@ -274,7 +291,37 @@ def f32x4_trunc(a: int) -> int:
 def f32x4_nearest(a: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     return _from_bytes(
-        _f32x4_pack(_nearest_lane(x0), _nearest_lane(x1), _nearest_lane(x2), _nearest_lane(x3)), "little"
+        _f32x4_pack(
+            (
+                (x0 + _BIG) - _BIG
+                if 0.0 < x0 < _BIG
+                else -((_BIG - x0) - _BIG)
+                if -_BIG < x0 < 0.0
+                else _nearest_lane(x0)
+            ),
+            (
+                (x1 + _BIG) - _BIG
+                if 0.0 < x1 < _BIG
+                else -((_BIG - x1) - _BIG)
+                if -_BIG < x1 < 0.0
+                else _nearest_lane(x1)
+            ),
+            (
+                (x2 + _BIG) - _BIG
+                if 0.0 < x2 < _BIG
+                else -((_BIG - x2) - _BIG)
+                if -_BIG < x2 < 0.0
+                else _nearest_lane(x2)
+            ),
+            (
+                (x3 + _BIG) - _BIG
+                if 0.0 < x3 < _BIG
+                else -((_BIG - x3) - _BIG)
+                if -_BIG < x3 < 0.0
+                else _nearest_lane(x3)
+            ),
+        ),
+        "little",
     )
 
 
@@ -425,12 +472,23 @@ def f64x2_neg(a: int) -> int:
 
 def f64x2_ceil(a: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
-    return _from_bytes(_d2_pack(_ceil_lane(x0), _ceil_lane(x1)), "little")
+    return _from_bytes(
+        _d2_pack(
+            (-((-x0) // 1.0) if -_INF < x0 < _INF else x0 + 0.0),
+            (-((-x1) // 1.0) if -_INF < x1 < _INF else x1 + 0.0),
+        ),
+        "little",
+    )
 
 
 def f64x2_floor(a: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
-    return _from_bytes(_d2_pack(_floor_lane(x0), _floor_lane(x1)), "little")
+    return _from_bytes(
+        _d2_pack(
+            (x0 // 1.0 if -_INF < x0 < _INF else x0 + 0.0), (x1 // 1.0 if -_INF < x1 < _INF else x1 + 0.0)
+        ),
+        "little",
+    )
 
 
 def f64x2_trunc(a: int) -> int:
@@ -440,7 +498,25 @@ def f64x2_trunc(a: int) -> int:
 
 def f64x2_nearest(a: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
-    return _from_bytes(_d2_pack(_nearest_lane(x0), _nearest_lane(x1)), "little")
+    return _from_bytes(
+        _d2_pack(
+            (
+                (x0 + _BIG) - _BIG
+                if 0.0 < x0 < _BIG
+                else -((_BIG - x0) - _BIG)
+                if -_BIG < x0 < 0.0
+                else _nearest_lane(x0)
+            ),
+            (
+                (x1 + _BIG) - _BIG
+                if 0.0 < x1 < _BIG
+                else -((_BIG - x1) - _BIG)
+                if -_BIG < x1 < 0.0
+                else _nearest_lane(x1)
+            ),
+        ),
+        "little",
+    )
 
 
 def f64x2_eq(a: int, b: int) -> int:
@@ -485,25 +561,49 @@ def f64x2_ge(a: int, b: int) -> int:
 def i32x4_trunc_sat_f32x4_s(a: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     return _from_bytes(
-        _i4.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1), _trunc_sat_s32(x2), _trunc_sat_s32(x3)), "little"
+        _i4.pack(
+            (int(x0) if -2147483649.0 < x0 < 2147483648.0 else _trunc_sat_s32(x0)),
+            (int(x1) if -2147483649.0 < x1 < 2147483648.0 else _trunc_sat_s32(x1)),
+            (int(x2) if -2147483649.0 < x2 < 2147483648.0 else _trunc_sat_s32(x2)),
+            (int(x3) if -2147483649.0 < x3 < 2147483648.0 else _trunc_sat_s32(x3)),
+        ),
+        "little",
     )
 
 
 def i32x4_trunc_sat_f32x4_u(a: int) -> int:
     x0, x1, x2, x3 = _f4_unpack(a.to_bytes(16, "little"))
     return _from_bytes(
-        _I4.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1), _trunc_sat_u32(x2), _trunc_sat_u32(x3)), "little"
+        _I4.pack(
+            (int(x0) if -1.0 < x0 < 4294967296.0 else _trunc_sat_u32(x0)),
+            (int(x1) if -1.0 < x1 < 4294967296.0 else _trunc_sat_u32(x1)),
+            (int(x2) if -1.0 < x2 < 4294967296.0 else _trunc_sat_u32(x2)),
+            (int(x3) if -1.0 < x3 < 4294967296.0 else _trunc_sat_u32(x3)),
+        ),
+        "little",
     )
 
 
 def i32x4_trunc_sat_f64x2_s_zero(a: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
-    return _from_bytes(_i2.pack(_trunc_sat_s32(x0), _trunc_sat_s32(x1)), "little")
+    return _from_bytes(
+        _i2.pack(
+            (int(x0) if -2147483649.0 < x0 < 2147483648.0 else _trunc_sat_s32(x0)),
+            (int(x1) if -2147483649.0 < x1 < 2147483648.0 else _trunc_sat_s32(x1)),
+        ),
+        "little",
+    )
 
 
 def i32x4_trunc_sat_f64x2_u_zero(a: int) -> int:
     x0, x1 = _d2_unpack(a.to_bytes(16, "little"))
-    return _from_bytes(_I2.pack(_trunc_sat_u32(x0), _trunc_sat_u32(x1)), "little")
+    return _from_bytes(
+        _I2.pack(
+            (int(x0) if -1.0 < x0 < 4294967296.0 else _trunc_sat_u32(x0)),
+            (int(x1) if -1.0 < x1 < 4294967296.0 else _trunc_sat_u32(x1)),
+        ),
+        "little",
+    )
 
 
 def f32x4_convert_i32x4_s(a: int) -> int:
