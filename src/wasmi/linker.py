@@ -116,8 +116,13 @@ class Linker:
     def instantiate(self, store: Any, module: Module) -> InstancePre:
         """Resolve imports and initialise the instance (segments), without running start.
 
-        Raises LinkError (unknown or incompatible import) and Trap (a failing segment).
+        Raises LinkError (unknown or incompatible import), Trap (a failing segment),
+        InstantiationError (resource limits) and WasmiError (module and store from engines with
+        different fuel settings).
         """
+        if module._compiled.fuel != store.engine.config.consume_fuel:
+            # the module's code was translated with (or without) fuel checks for its own engine
+            raise WasmiError("the module and the store come from engines with different fuel settings")
         externs = self._resolve(store, module)
         inst, start = instantiate(module._compiled, store, externs)
         return InstancePre(store, inst, start)

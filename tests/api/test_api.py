@@ -150,3 +150,10 @@ def test_wrap_reads_text_annotations() -> None:
     f = Func.wrap(store, inc)
     assert f.type(store) == FuncType((ValType.I64, ValType.I64), (ValType.I64,))
     assert f.call(store, 2**62, 2**62) == -(2**63)  # the result wraps like Wasm's i64
+
+
+def test_module_and_store_must_agree_on_fuel() -> None:
+    module = Module(Engine(), "(module)")
+    store = Store(Engine(wasmi.Config(consume_fuel=True)))
+    with pytest.raises(wasmi.WasmiError, match="fuel"):
+        Linker(store.engine).instantiate_and_start(store, module)
