@@ -79,3 +79,33 @@ def test_resource_limits_are_instantiation_errors() -> None:
     grow = '(module (memory 50) (func (export "g") (result i32) (memory.grow (i32.const 60))))'
     inst = Linker(engine).instantiate_and_start(store, Module(engine, grow))
     assert inst.get_func(store, "g").call(store) == -1
+
+
+DIV_OPS = ["i32.div_u", "i32.rem_u", "i32.div_s", "i32.rem_s", "i64.div_u", "i64.rem_u", "i64.div_s", "i64.rem_s"]
+
+
+@pytest.mark.parametrize("op", DIV_OPS)
+def test_division_by_positive_constants_matches_the_numerics_functions(op) -> None:
+    from wasmi._exec import numerics
+
+    t = op[:3]
+    divisors = [1, 3, 10, 0x7FFFFFFF] + ([2**62 + 1] if t == "i64" else [])
+    xs = [0, 1, 7, -1, -7, -(2**31), 2**31 - 1] + ([2**63 - 1, -(2**63), -(10**18)] if t == "i64" else [])
+    funcs = " ".join(
+        f'(func (export "d{d}") (param {t}) (result {t}) ({op} (local.get 0) ({t}.const {d})))'
+        # the dividend as a pending expression (an add), so the template must materialise it
+        f'(func (export "e{d}") (param {t}) (result {t}) ({op} ({t}.add (local.get 0) ({t}.const 0))'
+        f' ({t}.const {d})))'
+        for d in divisors)
+    engine = Engine()
+    store = Store(engine)
+    inst = Linker(engine).instantiate_and_start(store, Module(engine, f"(module {funcs})"))
+    fn = numerics.FUNCS[op]
+    for d in divisors:
+        for x in xs:
+            raw = x & 0xFFFFFFFF if t == "i32" else x
+            want = fn(raw, d)
+            if t == "i32":
+                want = want - 2**32 if want >= 2**31 else want
+            for prefix in "de":
+                assert inst.get_func(store, f"{prefix}{d}").call(store, x) == want, (op, x, d)

@@ -25,6 +25,7 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
 from ..errors import InternalError
+from .numerics import EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
@@ -619,6 +620,17 @@ class FuncTranslator:
                 self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {sv[0]}{mask})")
             return
         tpl = TRAPPING.get(name)
+        if name in EXPR_CONST_DIVISOR and self.stack:
+            d = _literal_int(self.stack[-1])
+            limit = 0x80000000 if name.startswith("i32") else 0x8000000000000000
+            if d is not None and 1 <= d < limit:
+                # a positive constant divisor can neither trap nor overflow: a pure expression
+                x = self.stack[-2]
+                if x[1] is not None and not x[0].isidentifier():
+                    self.materialize(len(self.stack) - 2)  # the template reads it more than once
+                args = self.popn(2)
+                self.push_pure(EXPR_CONST_DIVISOR[name], args)
+                return
         if tpl is not None:
             args = self.popn(len(op.params or ()))
             self.push_result(tpl.format(*[a[0] for a in args]))

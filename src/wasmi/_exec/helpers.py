@@ -129,3 +129,4 @@ HELPERS: Dict[str, Any] = {
     "__builtins__": __builtins__,
 }
 HELPERS.update({"_n_" + name.replace(".", "_"): fn for name, fn in numerics.FUNCS.items()})
+HELPERS.update(numerics.NAMESPACE)  # names that numerics' templates (EXPR_CONST_DIVISOR) refer to
