@@ -146,6 +146,8 @@ def test_binary_input_passes_through() -> None:
         ("(module (func (i8x16.shuffle 1 2 (v128.const i32x4 0 0 0 0))))", ParseError, "invalid lane length"),
         ("(module (start 0) (start 0) (func))", ParseError, "multiple start sections"),
         ("(module (func)) (module)", ParseError, "unexpected token"),
+        ("  ;; nothing but a comment", ParseError, "unexpected end of input"),
+        ("(module (table \"1\" funcref))", ParseError, "unexpected token"),
     ],
 )
 def test_errors_have_spec_message_and_position(src: str, cls: type, prefix: str) -> None:

@@ -1187,6 +1187,10 @@ def parse_module(text: str) -> ast.Module:
 
 def _parse_tokens(p: ModuleParser, n: int) -> ast.Module:
     toks = p.toks
+    if n == 0:
+        # The spec's abbreviation allows zero fields, but an empty file is far more likely a mistake
+        # (the Rust `wat` crate rejects it too).
+        raise p.error("unexpected end of input: expected at least one module field", 0)
     if n > 1 and toks[0] == "(" and toks[1] == "module":
         m, j = p.module(0)
         if j != n:
