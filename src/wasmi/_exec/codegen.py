@@ -25,7 +25,7 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
 from ..errors import InternalError
-from .numerics import EXPR_CONST_DIVISOR
+from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
@@ -37,6 +37,17 @@ _STRUCT_NAMES = {
     "<I": "_uI", "<q": "_uq", "<d": "_ud", "<b": "_ub", "<h": "_uh", "<H": "_uH", "<i": "_ui",
 }
 _PACK_NAMES = {"<I": "_pI", "<q": "_pq", "<d": "_pd", "<H": "_pH"}
+
+
+# numerics' inline templates, used where they beat a helper call; they may read an operand twice
+INLINE = {name: EXPR[name] for name in (
+    "f32.convert_i32_s", "f32.convert_i32_u", "f32.min", "f32.max", "f64.min", "f64.max", "f64.sqrt",
+    "i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u", "i32.popcnt", "i32.ctz",
+) if name in EXPR}
+
+
+def _uses_more_than_once(template: str, k: int) -> bool:
+    return template.count("{%d}" % k) > 1
 
 
 # Wrapping arithmetic commutes with reduction mod 2**32 / 2**64: an add or sub may take the unreduced
@@ -536,6 +547,15 @@ class FuncTranslator:
             k = _literal_int(self.stack[-1])
             if k is not None and self.const_shift(name, k):
                 return
+        tpl = INLINE.get(name)
+        if tpl is not None:
+            n = len(op.params or ())
+            for j in range(len(self.stack) - n, len(self.stack)):
+                e = self.stack[j]
+                if e[1] is not None and not e[0].isidentifier() and _uses_more_than_once(tpl, j - len(self.stack) + n):
+                    self.materialize(j)  # a template operand read twice must be a plain name
+            self.push_pure(tpl, self.popn(n))
+            return
         tpl = PURE.get(name)
         if tpl is not None:
             args = self.popn(len(op.params or ()))
