@@ -109,3 +109,34 @@ def test_division_by_positive_constants_matches_the_numerics_functions(op) -> No
                 want = want - 2**32 if want >= 2**31 else want
             for prefix in "de":
                 assert inst.get_func(store, f"{prefix}{d}").call(store, x) == want, (op, x, d)
+
+
+LOOPS = """(module
+  (func (export "f") (param i32) (result i32) (local i32 i32)
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.ge_u (local.get 1) (local.get 0)))
+        (if (i32.eq (local.get 1) (i32.const 50)) (then (br $exit)))
+        ;; an inner loop that also leaves the outer block: the block must stay a Python loop
+        (block $inner_exit
+          (loop $m
+            (br_if $exit (i32.eq (local.get 2) (i32.const 1000)))
+            (br_if $inner_exit (i32.ge_u (local.get 2) (local.get 1)))
+            (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+            (br $m)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br $l)))
+    (i32.add (i32.mul (local.get 1) (i32.const 10000)) (local.get 2))))"""
+
+
+@pytest.mark.parametrize("n", [0, 1, 10, 49, 60, 2000])
+def test_block_around_loop_exits_agree_with_the_state_machine(n, monkeypatch) -> None:
+    out = []
+    for fallback in (False, True):
+        monkeypatch.setattr(compiled, "FORCE_FALLBACK", fallback)
+        engine = Engine(Config(consume_fuel=True))
+        store = Store(engine)
+        store.set_fuel(10**9)
+        f = Linker(engine).instantiate_and_start(store, Module(engine, LOOPS)).get_func(store, "f")
+        out.append((f.call(store, n), store.get_fuel()))
+    assert out[0] == out[1]

@@ -83,7 +83,7 @@ class _Frame:
     __slots__ = (
         "kind", "base", "nparams", "nresults", "arity", "py_loop", "loop_index", "indent",
         "unreachable", "has_else", "then_reachable", "body_start", "targeted", "end_pc", "tail",
-        "direct_exit",
+        "direct_exit", "wrapper",
     )
 
     def __init__(self, kind: str, base: int, nparams: int, nresults: int, targeted: bool) -> None:
@@ -103,6 +103,7 @@ class _Frame:
         self.end_pc = -1  # index of the matching ``end``
         self.tail = False  # an ``if`` right before the function's end: its arms return directly
         self.direct_exit = False  # some branch leaves it by breaking out of its last inner loop
+        self.wrapper = False  # a block around exactly one loop, left by breaking out of that loop
 
 
 def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
@@ -136,6 +137,35 @@ def _find_targets(body: List[tuple]) -> Tuple[Dict[int, set], Dict[int, int]]:
                 if d < len(stack):
                     targeted.setdefault(stack[-1 - d], set()).add(pc)
     return targeted, ends
+
+
+def _wrapper_blocks(body: List[tuple], targeted: Dict[int, set], ends: Dict[int, int]) -> set:
+    """Blocks whose body is exactly one loop and whose every branch comes from directly inside that
+    loop (no other branch target in between): ``block $exit (loop ... br_if $exit ...)``. Leaving such a
+    block is a plain ``break`` out of the loop's Python ``while``, so the block needs no loop itself."""
+    cands = set()
+    for b in targeted:
+        ins = body[b]
+        if (ins[0] is I.BLOCK and ins[1] is None and b + 1 < len(body) and body[b + 1][0] is I.LOOP
+                and body[b + 1][1] is None and (b + 1) in targeted and ends.get(b + 1, -2) + 1 == ends.get(b)):
+            cands.add(b)
+    if not cands:
+        return cands
+    inner: Dict[int, int] = {}  # branch pc -> innermost enclosing branch target's start pc
+    stack: List[int] = []
+    tstack: List[int] = []
+    for pc, ins in enumerate(body):
+        op = ins[0]
+        if op is I.BLOCK or op is I.LOOP or op is I.IF:
+            stack.append(pc)
+            tstack.append(pc if pc in targeted else (tstack[-1] if tstack else -1))
+        elif op is I.END:
+            if stack:
+                stack.pop()
+                tstack.pop()
+        elif op is I.BR or op is I.BR_IF or op is I.BR_TABLE:
+            inner[pc] = tstack[-1] if tstack else -1
+    return {b for b in cands if all(inner.get(x) == b + 1 for x in targeted[b])}
 
 
 class Consts:
@@ -305,6 +335,9 @@ class FuncTranslator:
             self.emit_return(vals)
             return
         self.move_to(f.base, vals)
+        if f.wrapper:
+            self.emit("break")  # out of the block's only loop, which we are directly inside
+            return
         cont = f.kind == "loop"
         cur = self.loops - 1
         if f.loop_index == cur:
@@ -378,6 +411,7 @@ class FuncTranslator:
         ft = self.ftype
         body = self.func.body
         targeted, self.ends = _find_targets(body)
+        self.wrappers = _wrapper_blocks(body, targeted, self.ends)
         self.body_len = len(body)
         params = [f"l{i}" for i in range(len(ft.params))]
         local_types = self.func.local_types()
@@ -835,6 +869,11 @@ class FuncTranslator:
             # no Python structure: a block or loop that no branch targets is transparent
             self.ctl.append(f)
             return
+        if kind == "block" and self.pc in self.wrappers:
+            self.flush_all()
+            f.wrapper = True
+            self.ctl.append(f)
+            return
         self.flush_all()
         self.force_slots(base, len(self.stack))
         if f.targeted:
@@ -894,6 +933,11 @@ class FuncTranslator:
             return
         if f.kind != "if" and not f.py_loop:
             self.ctl.pop()
+            if f.wrapper:
+                # a branch target: reachable, and a new fuel segment
+                del self.stack[f.base:]
+                self.seg_start()
+                return
             if not reach:
                 # stack below is polymorphic: rebuild the results as slot names that no path sets
                 del self.stack[f.base:]
