@@ -59,6 +59,11 @@ _FUSE_PRODUCERS = {
     "i64.add": "({0} + {1})", "i64.sub": "({0} - {1})", "i64.mul": "({0} * {1})",
     "i64.shl": "({0} << ({1} & 63))",
 }
+# For canonical u32 operands a sum is below 2**33 and a difference above -2**32: one correction.
+_I32_CANONICAL = {
+    "i32.add": "(_nt if (_nt := {0} + {1}) < 0x100000000 else _nt - 0x100000000)",
+    "i32.sub": "(_nt if (_nt := {0} - {1}) >= 0 else _nt + 0x100000000)",
+}
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -595,7 +600,12 @@ class FuncTranslator:
             args = self.popn(len(op.params or ()))
             if name in _FUSE_CONSUMERS:
                 # ((a + b) & M) + c  ->  (a + b + c) & M: one reduction for a chain of sums
-                args = [[self.reducible.get(a[0], a[0]), a[1]] if a[1] is not None else a for a in args]
+                fused = [[self.reducible.get(a[0], a[0]), a[1]] if a[1] is not None else a for a in args]
+                if any(f[0] != a[0] for f, a in zip(fused, args)):
+                    args = fused
+                else:
+                    # canonical operands: one compare-and-correct beats masking with a 2-digit int
+                    tpl = _I32_CANONICAL.get(name, tpl)
             self.push_pure(tpl, args)
             inner = _FUSE_PRODUCERS.get(name)
             if inner is not None and self.stack[-1][1] is not None:
