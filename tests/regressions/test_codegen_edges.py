@@ -140,3 +140,31 @@ def test_block_around_loop_exits_agree_with_the_state_machine(n, monkeypatch) ->
         f = Linker(engine).instantiate_and_start(store, Module(engine, LOOPS)).get_func(store, "f")
         out.append((f.call(store, n), store.get_fuel()))
     assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("op", ["i32.lt_s", "i32.le_s", "i32.gt_s", "i32.ge_s"])
+def test_signed_compares_in_every_operand_shape(op) -> None:
+    from wasmi._exec import numerics
+
+    values = [0, 1, 5, 0x7FFFFFFE, 0x7FFFFFFF, 0x80000000, 0x80000001, 0xFFFFFFFB, 0xFFFFFFFF]
+    consts = [0, 5, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFB]
+    funcs = [f'(func (export "vv") (param i32 i32) (result i32) ({op} (local.get 0) (local.get 1)))',
+             # pending (non-name) operands must be materialised: the templates read them twice
+             f'(func (export "pp") (param i32 i32) (result i32) ({op} (i32.xor (local.get 0) (i32.const 0))'
+             f' (i32.or (local.get 1) (i32.const 0))))']
+    for c in consts:
+        funcs.append(f'(func (export "vc{c}") (param i32 i32) (result i32) ({op} (i32.xor (local.get 0) '
+                     f'(i32.const 0)) (i32.const {c})))')
+        funcs.append(f'(func (export "cv{c}") (param i32 i32) (result i32) ({op} (i32.const {c}) '
+                     f'(local.get 1)))')
+    engine = Engine()
+    store = Store(engine)
+    inst = Linker(engine).instantiate_and_start(store, Module(engine, "(module " + " ".join(funcs) + ")"))
+    fn = numerics.FUNCS[op]
+    for a in values:
+        for b in values:
+            assert inst.get_func(store, "vv").call(store, a, b) == fn(a, b), (a, b)
+            assert inst.get_func(store, "pp").call(store, a, b) == fn(a, b), (a, b)
+        for c in consts:
+            assert inst.get_func(store, f"vc{c}").call(store, a, 0) == fn(a, c), (a, c)
+            assert inst.get_func(store, f"cv{c}").call(store, 0, a) == fn(c, a), (c, a)

@@ -64,6 +64,22 @@ _I32_CANONICAL = {
     "i32.add": "(_nt if (_nt := {0} + {1}) < 0x100000000 else _nt - 0x100000000)",
     "i32.sub": "(_nt if (_nt := {0} - {1}) >= 0 else _nt + 0x100000000)",
 }
+_SIGNED_CMP = frozenset(("i32.lt_s", "i32.gt_s", "i32.le_s", "i32.ge_s"))
+_MIRROR = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
+# signed a OP c for a constant c: [c as signed >= 0, c as signed < 0]
+_CMP_CONST = {
+    "lt": ("({a} < {c} or {a} > 0x7FFFFFFF)", "(0x7FFFFFFF < {a} < {c})"),
+    "le": ("({a} <= {c} or {a} > 0x7FFFFFFF)", "(0x7FFFFFFF < {a} <= {c})"),
+    "gt": ("({c} < {a} <= 0x7FFFFFFF)", "({a} > {c} or {a} <= 0x7FFFFFFF)"),
+    "ge": ("({c} <= {a} <= 0x7FFFFFFF)", "({a} >= {c} or {a} <= 0x7FFFFFFF)"),
+}
+# same sign bit: the unsigned order is the signed one; different: the negative one is the larger u32
+_CMP_VAR = {
+    "lt": "(({0} < {1}) if ({0} ^ {1}) < 0x80000000 else ({0} > {1}))",
+    "le": "(({0} <= {1}) if ({0} ^ {1}) < 0x80000000 else ({0} > {1}))",
+    "gt": "(({0} > {1}) if ({0} ^ {1}) < 0x80000000 else ({0} < {1}))",
+    "ge": "(({0} >= {1}) if ({0} ^ {1}) < 0x80000000 else ({0} < {1}))",
+}
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -586,6 +602,8 @@ class FuncTranslator:
             k = _literal_int(self.stack[-1])
             if k is not None and self.const_shift(name, k):
                 return
+        if name in _SIGNED_CMP and self.signed_compare(name):
+            return
         tpl = INLINE.get(name)
         if tpl is not None:
             n = len(op.params or ())
@@ -793,6 +811,32 @@ class FuncTranslator:
                    f" | (({{0}} & 0xFFFFFFFFFFFFFFFF) >> {64 - k})) & 0xFFFFFFFFFFFFFFFF)"
                    " > 0x7FFFFFFFFFFFFFFF else _nt)")
         self.push_pure(tpl, [x])
+        return True
+
+    def signed_compare(self, name: str) -> bool:
+        """i32 signed comparisons without xor-biasing both sides (each xor with 0x80000000 builds a
+        2-digit int): against a constant, two compares with short-circuit; between variables, an
+        unsigned compare when the sign bits agree. False when not applicable."""
+        op = name[4:6]  # lt, gt, le, ge
+        cb, ca = _literal_int(self.stack[-1]), _literal_int(self.stack[-2])
+        if cb is not None or ca is not None:
+            if cb is not None:
+                var_idx, const = len(self.stack) - 2, cb
+            else:
+                var_idx, const, op = len(self.stack) - 1, ca, _MIRROR[op]
+            e = self.stack[var_idx]
+            if e[1] is not None and not e[0].isidentifier():
+                self.materialize(var_idx)  # the template reads it twice
+            var = self.stack[var_idx]
+            self.popn(2)
+            self.push_pure(_CMP_CONST[op][const >= 0x80000000].format(a="{0}", c=const), [var])
+            return True
+        for j in (-2, -1):
+            e = self.stack[j]
+            if e[1] is not None and not e[0].isidentifier():
+                self.materialize(len(self.stack) + j)
+        args = self.popn(2)
+        self.push_pure(_CMP_VAR[op], args)
         return True
 
     def emit_call(self, call: str, ft: FuncType) -> None:
