@@ -107,6 +107,16 @@ def test_select_typed_memarg_and_simd_immediates() -> None:
     assert (I.V128_CONST, 0x3F800000 | (0x80000000 << 96)) in b
 
 
+def test_flat_shuffle_followed_by_an_instruction() -> None:
+    b = body("(func (param v128) local.get 0 local.get 0 i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 31 drop)")
+    assert b[2] == (I.I8X16_SHUFFLE, tuple(range(15)) + (31,)) and b[3] == (I.DROP,)
+
+
+def test_line_comments_end_at_cr_lf_or_crlf() -> None:
+    for nl in ("\n", "\r", "\r\n"):
+        assert body(f"(func ;; comment{nl} nop)") == [(I.NOP,), (I.END,)]
+
+
 def test_float_constants_are_bits() -> None:
     b = body("(func (f32.const -nan:0x1) (f64.const 0x1p-1074) (f32.const 0x1.fffffep127) (f64.const -inf) drop drop drop drop)")
     assert [x[1] for x in b[:4]] == [0xFF800001, 1, 0x7F7FFFFF, 0xFFF0000000000000]

@@ -34,7 +34,7 @@ _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 # the fast loop (see tokenize).
 _TOKEN = re.compile(
     r"(?P<ws>[ \t\n\r]+)"
-    r"|(?P<lc>;;[^\n]*)"
+    r"|(?P<lc>;;[^\n\r]*)"
     r"|(?P<bc>\(;)"
     r"|(?P<ann>\(@)"
     r"|(?P<lp>\()"
@@ -43,11 +43,11 @@ _TOKEN = re.compile(
     rf"|(?P<atom>{_IDCHAR}+)(?!\")"
     rf"|(?P<res>(?:{_IDCHAR}+|{_STRING})+)"
 )
-_SPACE = re.compile(r"(?:[ \t\n\r]+|;;[^\n]*)*")
+_SPACE = re.compile(r"(?:[ \t\n\r]+|;;[^\n\r]*)*")
 # The main loop's pattern: optional white space and line comments, then one token, so each loop
 # iteration yields a token. Group numbers: 1 atom, 2 "(;", 3 "(@", 4 "(", 5 ")", 6 string, 7 reserved.
 _FAST = re.compile(
-    r"(?:[ \t\n\r]+|;;[^\n]*)*"
+    r"(?:[ \t\n\r]+|;;[^\n\r]*)*"
     rf"(?:({_IDCHAR}+)(?!\")"
     r"|(\(;)|(\(@)|(\()|(\))"
     rf"|({_STRING})(?!{_IDCHAR}|\")"

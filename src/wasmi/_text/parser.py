@@ -1070,8 +1070,9 @@ class ModuleParser:
         if imm == Imm.LANE:
             return (op, self._lane(i)), i + 1
         if imm == Imm.SHUFFLE:
+            # Lanes run up to a parenthesis or a keyword (the next flat instruction).
             j = i
-            while type(toks[j]) is str and toks[j] not in ("(", ")"):
+            while type(toks[j]) is str and toks[j] not in ("(", ")") and toks[j] not in _KEYWORDS:
                 j += 1
             if j - i != 16:
                 raise self.error("invalid lane length", j if j - i < 16 else i + 16)
