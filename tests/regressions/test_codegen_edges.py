@@ -168,3 +168,31 @@ def test_signed_compares_in_every_operand_shape(op) -> None:
         for c in consts:
             assert inst.get_func(store, f"vc{c}").call(store, a, 0) == fn(a, c), (a, c)
             assert inst.get_func(store, f"cv{c}").call(store, 0, a) == fn(c, a), (c, a)
+
+
+BOUNDED = """(module (memory 1) (data (i32.const 0) "\\ff\\fe")
+  (func (export "shl") (param i32) (result i32) (i32.shl (i32.and (local.get 0) (i32.const 0xFFFF)) (i32.const 16)))
+  (func (export "shl17") (param i32) (result i32) (i32.shl (i32.and (local.get 0) (i32.const 0x1FFFF)) (i32.const 16)))
+  (func (export "mul") (param i32) (result i32)
+    (i32.mul (i32.and (local.get 0) (i32.const 0xFFFF)) (i32.shr_u (local.get 0) (i32.const 16))))
+  (func (export "mulbig") (param i32) (result i32) (i32.mul (i32.and (local.get 0) (i32.const 0x1FFFF)) (local.get 0)))
+  (func (export "add8") (param i32) (result i32)
+    (i32.add (i32.add (i32.load8_u (i32.const 0)) (i32.load8_u (i32.const 1))) (i32.lt_u (local.get 0) (i32.const 9))))
+  (func (export "addbig") (param i32) (result i32) (i32.add (i32.or (local.get 0) (i32.const 1)) (i32.const 0x7FFFFFFF))))"""
+
+
+@pytest.mark.parametrize("x", [0, 1, 0x1234, 0xFFFF, 0x1FFFF, 0x12345678, 0xFFFFFFFF])
+def test_bounded_arithmetic_without_reduction(x) -> None:
+    engine = Engine()
+    store = Store(engine)
+    inst = Linker(engine).instantiate_and_start(store, Module(engine, BOUNDED))
+
+    def call(name):
+        return inst.get_func(store, name).call(store, x) & 0xFFFFFFFF
+
+    assert call("shl") == ((x & 0xFFFF) << 16) & 0xFFFFFFFF
+    assert call("shl17") == ((x & 0x1FFFF) << 16) & 0xFFFFFFFF
+    assert call("mul") == ((x & 0xFFFF) * (x >> 16)) & 0xFFFFFFFF
+    assert call("mulbig") == ((x & 0x1FFFF) * x) & 0xFFFFFFFF
+    assert call("add8") == 0xFF + 0xFE + (1 if x < 9 else 0)
+    assert call("addbig") == ((x | 1) + 0x7FFFFFFF) & 0xFFFFFFFF

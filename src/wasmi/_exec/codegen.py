@@ -64,6 +64,37 @@ _I32_CANONICAL = {
     "i32.add": "(_nt if (_nt := {0} + {1}) < 0x100000000 else _nt - 0x100000000)",
     "i32.sub": "(_nt if (_nt := {0} - {1}) >= 0 else _nt + 0x100000000)",
 }
+_UNKNOWN_BITS = 99
+_LOAD_BITS = {"i32.load8_u": 8, "i32.load16_u": 16, "i32.load": 32}
+
+
+def _bits(entry: list) -> int:
+    """An upper bound of the bit length of an i32 stack entry (99 when unknown)."""
+    if len(entry) > 2:
+        return entry[2]
+    v = _literal_int(entry)
+    return v.bit_length() if v is not None and v >= 0 else _UNKNOWN_BITS
+
+
+_BOUNDED = frozenset(("i32.shl", "i32.add", "i32.mul"))
+
+
+def _shr_bits(b: List[int]) -> int:
+    return b[0]  # a shift right never grows a value (the count is refined below when constant)
+
+
+_BITS_RULES = {
+    "i32.and": lambda b: min(b[0], b[1]),
+    "i32.or": lambda b: max(b[0], b[1]),
+    "i32.xor": lambda b: max(b[0], b[1]),
+    "i32.shr_u": _shr_bits,
+    "i32.eqz": lambda b: 1, "i32.eq": lambda b: 1, "i32.ne": lambda b: 1,
+    "i32.lt_u": lambda b: 1, "i32.gt_u": lambda b: 1, "i32.le_u": lambda b: 1, "i32.ge_u": lambda b: 1,
+    "i64.eqz": lambda b: 1, "i64.eq": lambda b: 1, "i64.ne": lambda b: 1,
+    "i64.lt_s": lambda b: 1, "i64.gt_s": lambda b: 1, "i64.le_s": lambda b: 1, "i64.ge_s": lambda b: 1,
+    "i64.lt_u": lambda b: 1, "i64.gt_u": lambda b: 1, "i64.le_u": lambda b: 1, "i64.ge_u": lambda b: 1,
+    "i32.clz": lambda b: 6,
+}
 _SIGNED_CMP = frozenset(("i32.lt_s", "i32.gt_s", "i32.le_s", "i32.ge_s"))
 _MIRROR = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
 # signed a OP c for a constant c: [c as signed >= 0, c as signed < 0]
@@ -603,6 +634,9 @@ class FuncTranslator:
             if k is not None and self.const_shift(name, k):
                 return
         if name in _SIGNED_CMP and self.signed_compare(name):
+            self.stack[-1].append(1)
+            return
+        if name in _BOUNDED and self.bounded(name):
             return
         tpl = INLINE.get(name)
         if tpl is not None:
@@ -625,6 +659,9 @@ class FuncTranslator:
                     # canonical operands: one compare-and-correct beats masking with a 2-digit int
                     tpl = _I32_CANONICAL.get(name, tpl)
             self.push_pure(tpl, args)
+            rule = _BITS_RULES.get(name)
+            if rule is not None:
+                self.stack[-1].append(rule([_bits(a) for a in args]))
             inner = _FUSE_PRODUCERS.get(name)
             if inner is not None and self.stack[-1][1] is not None:
                 self.reducible[self.stack[-1][0]] = inner.format(*[a[0] for a in args])
@@ -686,6 +723,8 @@ class FuncTranslator:
             else:
                 load = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
             self.push_result(load)
+            if name in _LOAD_BITS:
+                self.stack[-1].append(_LOAD_BITS[name])
             return
         st = STORES.get(name)
         if st is not None:
@@ -811,6 +850,29 @@ class FuncTranslator:
                    f" | (({{0}} & 0xFFFFFFFFFFFFFFFF) >> {64 - k})) & 0xFFFFFFFFFFFFFFFF)"
                    " > 0x7FFFFFFFFFFFFFFF else _nt)")
         self.push_pure(tpl, [x])
+        return True
+
+    def bounded(self, name: str) -> bool:
+        """i32 shl/add/mul of operands with known small bit lengths cannot wrap: no reduction."""
+        b0, b1 = _bits(self.stack[-2]), _bits(self.stack[-1])
+        if name == "i32.shl":
+            k = _literal_int(self.stack[-1])
+            if k is None or b0 + (k & 31) > 32:
+                return False
+            x = self.popn(2)[0]
+            self.push_pure(f"({{0}} << {k & 31})", [x])
+            self.stack[-1].append(b0 + (k & 31))
+            return True
+        if name == "i32.add":
+            if max(b0, b1) >= 32:
+                return False
+            self.push_pure("({0} + {1})", self.popn(2))
+            self.stack[-1].append(max(b0, b1) + 1)
+            return True
+        if b0 + b1 > 32:  # i32.mul
+            return False
+        self.push_pure("({0} * {1})", self.popn(2))
+        self.stack[-1].append(b0 + b1)
         return True
 
     def signed_compare(self, name: str) -> bool:
