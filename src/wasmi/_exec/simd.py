@@ -24,8 +24,8 @@ the function's result, never raise, and refer only to names in :data:`NAMESPACE`
 constants plus every op function), which the generated code's globals must include.
 
 The code lives in ``simd_lanes`` (lane access, bitwise), ``simd_int`` (SWAR integer arithmetic),
-``simd_widen`` (multiplies, narrowing, widening), ``simd_float`` and ``simd_mem``. None of the
-non-memory functions raises for valid operands.
+``simd_widen`` (multiplies, narrowing, widening), ``simd_float``, ``simd_convert`` and ``simd_mem``.
+None of the non-memory functions raises for valid operands.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from __future__ import annotations
 from typing import Callable, Dict
 
 from .._syntax.instructions import OPS, Imm
-from . import simd_float, simd_int, simd_lanes, simd_mem, simd_widen
+from . import simd_convert, simd_float, simd_int, simd_lanes, simd_mem, simd_widen
 from .simd_bits import ALL, LSB, H, L, f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits, round_f32
 
-_MODULES = (simd_lanes, simd_int, simd_widen, simd_float, simd_mem)
+_MODULES = (simd_lanes, simd_int, simd_widen, simd_float, simd_convert, simd_mem)
 
 
 def _collect() -> Dict[str, Callable]:
