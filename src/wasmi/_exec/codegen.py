@@ -26,7 +26,7 @@ from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
 from ..errors import InternalError
 from .numerics import EXPR, EXPR_CONST_DIVISOR
-from .optable import LOADS, PURE, STORES, TRAPPING
+from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
 MAX_INDENT = 90  # CPython: 100 indentation levels
@@ -110,6 +110,10 @@ _CMP_VAR = {
     "le": "(({0} <= {1}) if ({0} ^ {1}) < 0x80000000 else ({0} > {1}))",
     "gt": "(({0} > {1}) if ({0} ^ {1}) < 0x80000000 else ({0} < {1}))",
     "ge": "(({0} >= {1}) if ({0} ^ {1}) < 0x80000000 else ({0} < {1}))",
+}
+_I64_FUSED = {
+    "i64.add": _w64m("{0} + {1}"),
+    "i64.sub": _w64m("{0} - {1}"),
 }
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
@@ -655,6 +659,7 @@ class FuncTranslator:
                 fused = [[self.reducible.get(a[0], a[0]), a[1]] if a[1] is not None else a for a in args]
                 if any(f[0] != a[0] for f, a in zip(fused, args)):
                     args = fused
+                    tpl = _I64_FUSED.get(name, tpl)  # a fused i64 sum is usually out of range
                 else:
                     # canonical operands: one compare-and-correct beats masking with a 2-digit int
                     tpl = _I32_CANONICAL.get(name, tpl)

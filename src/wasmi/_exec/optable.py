@@ -18,6 +18,12 @@ from typing import Dict, Set
 M32 = "0xFFFFFFFF"
 
 
+def _w64m(e: str) -> str:
+    # for results usually out of range (products, left shifts): mask, then fix the sign
+    return ("(_nt - 0x10000000000000000 if (_nt := (" + e + ") & 0xFFFFFFFFFFFFFFFF)"
+            " > 0x7FFFFFFFFFFFFFFF else _nt)")
+
+
 def _w64(e: str) -> str:
     # In-range results (the common case) skip the big-int wrap arithmetic. ``_nt`` is a scratch local:
     # assigned and read back inside this one expression, so nesting these is safe.
@@ -72,11 +78,11 @@ PURE: Dict[str, str] = {
     "i64.popcnt": "_n_i64_popcnt({0})",
     "i64.add": _w64("{0} + {1}"),
     "i64.sub": _w64("{0} - {1}"),
-    "i64.mul": _w64("{0} * {1}"),
+    "i64.mul": _w64m("{0} * {1}"),
     "i64.and": "({0} & {1})",
     "i64.or": "({0} | {1})",
     "i64.xor": "({0} ^ {1})",
-    "i64.shl": _w64("{0} << ({1} & 63)"),
+    "i64.shl": _w64m("{0} << ({1} & 63)"),
     "i64.shr_s": "({0} >> ({1} & 63))",
     "i64.shr_u": _w64("({0} & 0xFFFFFFFFFFFFFFFF) >> ({1} & 63)"),
     "i64.rotl": "_n_i64_rotl({0}, {1})",
