@@ -47,7 +47,7 @@ INLINE = {name: EXPR[name] for name in (
 
 
 def _uses_more_than_once(template: str, k: int) -> bool:
-    return template.count("{%d}" % k) > 1
+    return template.count("{" + str(k) + "}") > 1
 
 
 # Wrapping arithmetic commutes with reduction mod 2**32 / 2**64: an add or sub may take the unreduced
