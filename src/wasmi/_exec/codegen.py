@@ -40,7 +40,7 @@ _PACK_NAMES = {"<I": "_pI", "<q": "_pq", "<d": "_pd", "<H": "_pH"}
 
 
 # numerics' inline templates, used where they beat a helper call; they may read an operand twice
-INLINE = {name: EXPR[name] for name in (
+INLINE: Dict[str, str] = {name: EXPR[name] for name in (
     "f32.convert_i32_s", "f32.convert_i32_u", "f32.min", "f32.max", "f64.min", "f64.max", "f64.sqrt",
     "i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u", "i32.popcnt", "i32.ctz",
 ) if name in EXPR}
@@ -890,7 +890,7 @@ class FuncTranslator:
             if cb is not None:
                 var_idx, const = len(self.stack) - 2, cb
             else:
-                var_idx, const, op = len(self.stack) - 1, ca, _MIRROR[op]
+                var_idx, const, op = len(self.stack) - 1, ca or 0, _MIRROR[op]
             e = self.stack[var_idx]
             if e[1] is not None and not e[0].isidentifier():
                 self.materialize(var_idx)  # the template reads it twice
