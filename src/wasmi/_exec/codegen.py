@@ -261,7 +261,6 @@ class FuncTranslator:
         self.fuel_count = 0
         self.all_func_types = module.func_types()
         self.global_types = module.global_types()
-        self.ntmp = 0
         self.switch_ok = True  # the fallback translator turns switch lowering off
         self.reducible: Dict[str, str] = {}  # pending reduced expression -> its unreduced form
         self.pc = 0

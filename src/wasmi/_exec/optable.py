@@ -13,7 +13,7 @@ floats (f32 exact single values). Comparisons give Python bools, which are the i
 
 from __future__ import annotations
 
-from typing import Dict, Set
+from typing import Dict
 
 M32 = "0xFFFFFFFF"
 
@@ -209,6 +209,3 @@ STORES: Dict[str, tuple] = {
     "i64.store16": ("<H", " & 0xFFFF"),
     "i64.store32": ("<I", " & 0xFFFFFFFF"),
 }
-
-# templates that use an operand twice: that operand must be a plain name or literal
-MULTI_USE: Set[str] = set()

@@ -144,13 +144,9 @@ class ScriptRun:
         from .._binary.decode import decode_module
         from .._valid import validate_module
 
-        if sm.kind == "text" and getattr(sm, "module", None) is not None:
-            module = sm.module
-            # the text front end built the tree; validate it as the binary path would
-            data = sm.binary()
-            module = decode_module(data)
-        else:
-            module = decode_module(sm.binary())
+        # text modules go through the encoder and the decoder too: the engine always runs what the
+        # binary path produces (offsets for error positions included)
+        module = decode_module(sm.binary())
         validate_module(module)
         cfg = self.engine.config
         return CompiledModule(module, cfg.consume_fuel, False, cfg.max_memory_pages)
