@@ -45,7 +45,7 @@ def parse_bytes(data: Union[bytes, bytearray, memoryview]) -> bytes:
     return parse_str(text)
 
 
-def parse_file(path: Union[str, "os.PathLike[str]"]) -> bytes:
+def parse_file(path: Union[str, os.PathLike[str]]) -> bytes:
     """Read ``path`` and return Wasm bytes (binary files pass through unchanged)."""
     with open(path, "rb") as f:
         data = f.read()

@@ -10,9 +10,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasmi.errors import WatError
 from wasmi._script.wast import parse_script
 from wasmi._text.parser import parse_module
+from wasmi.errors import WatError
 
 try:
     from _support import CORE

@@ -6,9 +6,9 @@ import struct
 import subprocess
 
 import pytest
-
 from _support import wasm_tools
-from wasmi import EncodingError, LexError, ParseError, ResolveError, WatError
+
+from wasmi import EncodingError, LexError, ParseError, ResolveError
 from wasmi._syntax import instructions as I
 from wasmi._syntax.types import FuncType, ValType
 from wasmi._text.parser import parse_module

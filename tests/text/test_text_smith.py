@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import pytest
-
 from _support import wasm_tools
 from test_text_spec import _strip_custom
+
 from wasmi.wat import parse_str
 
 TOOL = wasm_tools()

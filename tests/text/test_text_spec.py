@@ -15,8 +15,8 @@ import functools
 from typing import Dict, List, Tuple
 
 import pytest
-
 from _support import REPO, core_files, wasm_tools, wast_json
+
 from wasmi._binary.encode import encode_module
 from wasmi._script import wast
 from wasmi.errors import WatError
@@ -35,7 +35,7 @@ def _manifest(area: str) -> Dict[Tuple[str, str], str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _scripts() -> Dict[str, List[wast.Command]]:
     return {f.name: wast.parse_script(f.read_text(encoding="utf-8"), str(f)) for f in core_files()}
 

@@ -13,10 +13,9 @@ from typing import Any, List, Optional, Tuple
 
 from .._syntax import ast
 from .._syntax.types import ValType
-from ..errors import WatError
-from .._text.lexer import error_at, Reserved
-from .._text.parser import EOF, ModuleParser, _SENTINELS, tokens
 from .._text.literals import LiteralError, parse_int
+from .._text.parser import _SENTINELS, ModuleParser, tokens
+from ..errors import WatError
 
 __all__ = [
     "parse_script", "Command", "ScriptModule", "Register", "Invoke", "Get", "ActionCommand",
@@ -57,6 +56,13 @@ class ScriptModule(Command):
     ``name`` is the ``$id`` or None. ``definition`` is True for 3.0 ``(module definition ...)``."""
 
     __slots__ = ("line", "name", "kind", "module", "data", "source", "definition")
+    line: int
+    name: Optional[str]
+    kind: str
+    module: Optional[ast.Module]
+    data: Optional[bytes]
+    source: Optional[str]
+    definition: bool
 
     def __init__(
         self,
@@ -87,8 +93,8 @@ class ScriptModule(Command):
             return self.module  # type: ignore[return-value]
         if self.kind != "quote":
             raise TypeError(f"parse() needs a text or quote module, not {self.kind}")
-        from .._text.parser import parse_module
         from .._text.lexer import decode_utf8
+        from .._text.parser import parse_module
 
         data = self.data or b""
         text = decode_utf8(data, data.decode("utf-8", "replace"), 0)
@@ -191,9 +197,6 @@ _MODULE_FIELDS = {"type", "import", "func", "table", "memory", "global", "export
 
 
 class _ScriptParser(ModuleParser):
-    def line(self, i: int) -> int:
-        return self.text.count("\n", 0, self.offs[i]) + 1
-
     def _line_at(self, i: int, last: List[int]) -> int:
         # Lines are counted incrementally: commands come in order.
         off = self.offs[i]
@@ -401,6 +404,7 @@ class _ScriptParser(ModuleParser):
                 exp.append(r)
             return AssertReturn(line, act, exp), end + 1
         if kw == "assert_trap":
+            what: Command
             if toks[i + 2] == "(" and toks[i + 3] == "module":
                 what, j = self.script_module(i + 2, line)
             else:

@@ -252,9 +252,9 @@ class ModuleParser:
             elif kw == "global":
                 self._global(f)
             elif kw == "elem":
-                self._elem(f.start + 2, f.end, None)
+                self._elem(f.start + 2, f.end)
             elif kw == "data":
-                self._data(f.start + 2, f.end, None)
+                self._data(f.start + 2, f.end)
             elif kw == "start":
                 if m.start is not None:
                     raise self.error("multiple start sections", f.start)
@@ -659,11 +659,7 @@ class ModuleParser:
 
     def _folded_one(self, i: int, out: List[tuple]) -> int:
         """Exactly one folded instruction starting at ``(``; returns the index after its ``)``."""
-        end = self.close[i]
-        # Parse the group as an instruction sequence that ends at the token after it: temporarily
-        # treat the group as a one-element sequence by parsing from i and stopping at end+1.
-        j = self.instrs(i, out, stop=end + 1)
-        return j
+        return self.instrs(i, out, stop=self.close[i] + 1)
 
     def _elem_expr(self, i: int, items: List[list]) -> int:
         toks = self.toks
@@ -697,7 +693,7 @@ class ModuleParser:
             i = self._elem_expr(i, items)
         return rt, items, True, i
 
-    def _elem(self, i: int, end: int, _unused: object) -> None:
+    def _elem(self, i: int, end: int) -> None:
         toks = self.toks
         self._next_index("elem")
         i = self._skip_id(i)
@@ -728,7 +724,7 @@ class ModuleParser:
         if i != end:
             raise self.unexpected(i)
 
-    def _data(self, i: int, end: int, _unused: object) -> None:
+    def _data(self, i: int, end: int) -> None:
         toks = self.toks
         self._next_index("data")
         i = self._skip_id(i)
@@ -951,13 +947,13 @@ class ModuleParser:
             t = toks[i]
             if type(t) is str:
                 try:
-                    v = parse_int(t, bits)
+                    iv = parse_int(t, bits)
                 except LiteralError as e:
                     raise self.error(str(e), i) from None
-                if v is not None:
-                    if v >> (bits - 1):
-                        v -= 1 << bits
-                    return (op, v), i + 1
+                if iv is not None:
+                    if iv >> (bits - 1):
+                        iv -= 1 << bits
+                    return (op, iv), i + 1
             raise self.unexpected(i, "an integer")
         if imm == Imm.F32 or imm == Imm.F64:
             return (op, self._float(i, 32 if imm == Imm.F32 else 64)), i + 1
@@ -984,24 +980,24 @@ class ModuleParser:
             t = toks[i]
             if type(t) is str and t.startswith("offset="):
                 try:
-                    v = parse_int(t[7:], 32, signed_ok=False)
+                    off: Optional[int] = parse_int(t[7:], 32, signed_ok=False)
                 except LiteralError:
                     raise self.error("i32 constant out of range", i) from None
-                if v is None:
+                if off is None:
                     raise self.unexpected(i)
-                offset = v
+                offset = off
                 i += 1
                 t = toks[i]
             if type(t) is str and t.startswith("align="):
                 try:
-                    v = parse_int(t[6:], 32, signed_ok=False)
+                    al: Optional[int] = parse_int(t[6:], 32, signed_ok=False)
                 except LiteralError:
-                    v = 3  # not a power of two: reported below
-                if v is None:
+                    al = 3  # not a power of two: reported below
+                if al is None:
                     raise self.unexpected(i)
-                if v == 0 or v & (v - 1):
+                if al == 0 or al & (al - 1):
                     raise self.error("alignment must be a power of two", i)
-                align = v.bit_length() - 1
+                align = al.bit_length() - 1
                 i += 1
             if imm == Imm.MEMARG:
                 return (op, align, offset, mem), i
@@ -1021,11 +1017,11 @@ class ModuleParser:
             x, inline, _, i = self.typeuse(i, False)
             return (op, self.type_index(x, inline), table or 0), i
         if imm == Imm.TABLE:
-            v, i = self._opt_index("table", i)
-            return (op, v or 0), i
+            tv, i = self._opt_index("table", i)
+            return (op, tv or 0), i
         if imm == Imm.MEM:
-            v, i = self._opt_index("memory", i)
-            return (op, v or 0), i
+            mv, i = self._opt_index("memory", i)
+            return (op, mv or 0), i
         if imm == Imm.ELEM:
             v, i = self.index_of("elem", i)
             return (op, v), i
@@ -1128,18 +1124,20 @@ class ModuleParser:
             else:
                 tk = toks[i + k]
                 try:
-                    lane = parse_int(tk, w)
+                    ilane = parse_int(tk, w) if type(tk) is str else None
                 except LiteralError:
                     raise self.error("constant out of range", i + k) from None
-                if lane is None:
+                if ilane is None:
                     raise self.unexpected(i + k, "an integer")
+                lane = ilane
             value |= (lane & mask) << (k * w)
         return (op, value), j
 
 
 def tokens(text: str) -> Tuple[list, List[int], Dict[int, int]]:
     """Tokenize ``text`` and append the end sentinels the parser relies on."""
-    toks, offs, close = tokenize(text)
+    real, offs, close = tokenize(text)
+    toks: list = real
     end = len(text)
     toks.extend([EOF] * _SENTINELS)
     offs.extend([end] * _SENTINELS)
