@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
-from ..errors import InternalError
+from ..errors import InternalError, WasmiError
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 
@@ -971,7 +971,7 @@ class FuncTranslator:
         elif op is I.DATA_DROP:
             self.emit(f"_D[{ins[1]}] = b''")
         else:
-            raise InternalError(f"the engine does not support {name} yet")
+            raise WasmiError(f"the engine does not run {name} yet (SIMD support is a later step)")
 
     # --- structured control --------------------------------------------------------------------
     def open_block(self, op: I.Op, ins: tuple, targeted: bool) -> None:
