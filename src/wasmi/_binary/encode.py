@@ -117,9 +117,10 @@ def _make_writer(op: Op) -> Any:  # noqa: C901 - one branch per immediate kind
         def w(out: bytearray, ins: tuple) -> None:
             out += code
             if ins[3]:
+                # multi-memory: flag bit 6, then the memory index *before* the offset
                 out += u32(ins[1] | 0x40)
-                out += u32(ins[2])
                 out += u32(ins[3])
+                out += u32(ins[2])
             else:
                 out += u32(ins[1])
                 out += u32(ins[2])
