@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._exec.guest import call_guest
 from ._runtime.objects import FuncInstance
@@ -183,15 +183,39 @@ class Func:
         Raises Trap (including HostError from a host function) and WasmiError for a wrong number of
         arguments; TypeError for an argument of the wrong kind.
         """
-        ft = self._fi.type
-        if len(args) != len(ft.params):
-            raise WasmiError(f"expected {len(ft.params)} arguments, got {len(args)}")
-        raw = tuple(TO_RAW[t](a) for t, a in zip(ft.params, args))
-        r = call_raw(store, self._fi, raw)
-        return results_from_raw(ft.results, r, store)
+        fi = self._fi
+        conv = _CONVERTERS.get(fi.type)
+        if conv is None:
+            conv = _converters(fi.type)
+        pin, rout = conv
+        if len(args) != len(pin):
+            raise WasmiError(f"expected {len(pin)} arguments, got {len(args)}")
+        raw = [c(a) for c, a in zip(pin, args)]
+        r = call_guest(fi.fn, raw, store.engine.config.max_call_depth)
+        return rout(r) if rout is not None else None
 
     def __call__(self, store: Any, *args: Any) -> Any:
         return self.call(store, *args)
+
+
+_CONVERTERS: Dict[FuncType, Tuple[Tuple[Callable[[Any], Any], ...], Optional[Callable[[Any], Any]]]] = {}
+
+
+def _converters(ft: FuncType) -> Tuple[Tuple[Callable[[Any], Any], ...], Optional[Callable[[Any], Any]]]:
+    """Per signature, once: argument converters and one result converter (None: no results)."""
+    pin = tuple(TO_RAW[t] for t in ft.params)
+    rts = ft.results
+    rout: Optional[Callable[[Any], Any]]
+    if not rts:
+        rout = None
+    elif len(rts) == 1:
+        t0 = rts[0]
+        rout = FROM_RAW[t0] if t0 in FROM_RAW else (lambda v: from_raw(t0, v))
+    else:
+        rout = lambda r: results_from_raw(rts, r)  # noqa: E731 - a converter like the others
+    conv = (pin, rout)
+    _CONVERTERS[ft] = conv
+    return conv
 
 
 def call_raw(store: Any, fi: FuncInstance, args: Sequence[Any]) -> Any:

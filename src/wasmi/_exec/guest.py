@@ -25,7 +25,7 @@ from __future__ import annotations
 import struct
 import sys
 import threading
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Optional, Sequence, Tuple
 
 from ..errors import Trap, TrapCode
 
@@ -37,16 +37,30 @@ _MARGIN = 40  # Python frames the boundary itself and host-call wrappers may use
 _local = threading.local()
 
 
+_last_depth = [1]
+
+
 def _depth() -> int:
+    """The number of Python frames on this thread's stack (the caller's included).
+
+    Callers usually call from the same depth again: the last answer is checked with one C-speed
+    ``sys._getframe`` walk, and the frames are counted in Python only when it is wrong."""
+    d = _last_depth[0]
+    try:
+        if sys._getframe(d).f_back is None:
+            return d
+    except ValueError:
+        pass
     f: Any = sys._getframe(1)
     n = 0
     while f is not None:
         n += 1
         f = f.f_back
+    _last_depth[0] = n
     return n
 
 
-def _run_checked(fn: Callable[..., Any], args: Tuple[Any, ...]) -> Any:
+def _run_checked(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
     try:
         return fn(*args)
     except Trap:
@@ -102,7 +116,7 @@ class _Worker:
                 sys.setrecursionlimit(old)
             self.done.release()
 
-    def call(self, fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) -> Any:
+    def call(self, fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> Any:
         with self.mutex:
             self.job = (fn, args, max_depth)
             self.req.release()
@@ -118,7 +132,7 @@ _worker: Optional[_Worker] = None
 _worker_lock = threading.Lock()
 
 
-def call_guest(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) -> Any:
+def call_guest(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> Any:
     """Call ``fn(*args)`` as guest code with at most ``max_depth`` nested Wasm frames.
 
     Raises :class:`Trap` (traps from the guest, stack exhaustion, out-of-bounds memory) and whatever
@@ -138,19 +152,30 @@ def call_guest(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) ->
     return _call_worker(fn, args, max_depth)
 
 
-def _call_direct(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) -> Any:
+def _call_direct(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> Any:
     old = sys.getrecursionlimit()
-    _local.in_guest = True
-    _local.reentry = 0
+    local = _local
+    local.in_guest = True
+    local.reentry = 0
     try:
         sys.setrecursionlimit(_depth() + max_depth + _MARGIN)
-        return _run_checked(fn, args)
+        try:
+            return fn(*args)
+        except Trap:
+            raise
+        except RecursionError:
+            err = Trap(TrapCode.StackOverflow)
+        except (struct.error, IndexError):
+            err = Trap(TrapCode.MemoryOutOfBounds)
+        except MemoryError:
+            err = Trap(TrapCode.OutOfSystemMemory)
+        raise err  # outside the handlers: no traceback chain through every guest frame
     finally:
-        _local.in_guest = False
+        local.in_guest = False
         sys.setrecursionlimit(old)
 
 
-def _call_worker(fn: Callable[..., Any], args: Tuple[Any, ...], max_depth: int) -> Any:
+def _call_worker(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> Any:
     global _worker
     w = _worker
     if w is None:
