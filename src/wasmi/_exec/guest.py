@@ -25,7 +25,7 @@ from __future__ import annotations
 import struct
 import sys
 import threading
-from typing import Any, Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, Optional, Sequence
 
 from ..errors import Trap, TrapCode
 
