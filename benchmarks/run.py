@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -55,8 +55,9 @@ class WorkerTimeout(Exception):
 class WorkerProc:
     """A worker process for one runtime, restarted after a timeout or a crash."""
 
-    def __init__(self, name: str, log_dir: Path) -> None:
+    def __init__(self, name: str, log_dir: Path, python: str = sys.executable) -> None:
         self.name = name
+        self.python = python
         self.log_path = log_dir / f"{name}.log"
         self.proc: Optional[subprocess.Popen] = None
         self.hello: Dict[str, Any] = {}
@@ -64,7 +65,7 @@ class WorkerProc:
     def start(self, timeout: float = 120.0) -> Dict[str, Any]:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "worker.py"), self.name],
+            [self.python, str(HERE / "worker.py"), self.name],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=str(HERE),
         )
         log.close()
@@ -190,18 +191,24 @@ def measure(args: argparse.Namespace) -> Dict[str, Any]:
     phases = args.phases.split(",") if args.phases else list(P.PHASES)
 
     log_dir = Path(tempfile.mkdtemp(prefix="wasmi-bench-"))
+    qjs = P.qjs_path()
+    if qjs is not None:
+        os.environ["WASMI_BENCH_QJS"] = str(qjs)  # inherited by the workers, whatever their interpreter
     workers: Dict[str, WorkerProc] = {}
     runtimes: Dict[str, Dict[str, Any]] = {}
     # start them all at once: imports (and wasmtime's engine) take a while each
     for name in names:
-        workers[name] = WorkerProc(name, log_dir)
+        workers[name] = WorkerProc(name, log_dir, args.python or sys.executable)
     for name, w in workers.items():
         try:
             hello = w.start()
         except (WorkerDied, WorkerTimeout) as e:
             hello = {"error": str(e)}
         if hello.get("ready"):
-            runtimes[name] = {"status": "ok", "version": hello["version"], "description": hello["description"]}
+            runtimes[name] = {"status": "ok", "version": hello["version"], "description": hello["description"],
+                              "python": hello.get("python", "?")}
+            if "prime_error" in hello:
+                runtimes[name]["prime_error"] = hello["prime_error"]
         else:
             runtimes[name] = {"status": "unavailable", "error": hello.get("error", "unknown")}
             w.close()
@@ -321,11 +328,21 @@ def summarise_ratios(data: Dict[str, Any]) -> Dict[str, Dict[str, Dict[str, Any]
     return out
 
 
+def _worker_python(data: Dict[str, Any]) -> Tuple[str, str]:
+    """(implementation, version) the workers ran on (the runner's own for files without it)."""
+    for rt in data["runtimes"].values():
+        if rt.get("python"):
+            impl, _, version = rt["python"].partition(" ")
+            return impl, version
+    return data["machine"]["implementation"], data["machine"]["python"]
+
+
 def markdown(data: Dict[str, Any]) -> str:
     """The results as Markdown tables (for the README): geometric means, then every ratio."""
     base = data["baseline"] or "baseline"
     peers = [n for n in data["runtimes"] if n != data["baseline"]]
-    m = data["machine"]
+    m = dict(data["machine"])
+    m["implementation"], m["python"] = _worker_python(data)
     lines = [f"{data['mode']} run {data['created']}, {m['implementation']} {m['python']} on {m['cpu']} "
              f"×{m['cpu_count']}, {data['clock']} time, median of up to {data['reps']}; commit "
              f"{data.get('source', {}).get('commit', '?')[:10]}. Peer time ÷ {base} time per unit of work "
@@ -482,6 +499,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                     "measurement before its repetitions stop early (default 60, quick 0.5)")
     ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu", help="which time the medians use: the "
                     "worker's CPU time (default; robust on a shared machine) or wall-clock time (both are stored)")
+    ap.add_argument("--python", default="", help="interpreter for the workers (default: this one), e.g. "
+                    "pypy3; runtimes not installed for it are reported unavailable")
     ap.add_argument("--out", default="", help="JSON output path (default benchmarks/results/<stamp>.json)")
     ap.add_argument("--plot", action="store_true", help="also write a PNG chart next to the JSON")
     ap.add_argument("--summarize", metavar="JSON", default="", help="measure nothing: print the Markdown "

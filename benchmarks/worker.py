@@ -18,13 +18,17 @@ from __future__ import annotations
 import gc
 import json
 import os
+import platform
 import sys
 import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+# The repository's own wasmi-py, also under an interpreter where it is not installed (run.py --python).
+sys.path.insert(1, str(HERE.parent / "src"))
 
 import programs  # noqa: E402
 from runtimes import FACTORIES, Adapter  # noqa: E402
@@ -175,7 +179,8 @@ def main() -> None:
     try:
         rt = FACTORIES[name]()
         rt.name = name
-        hello = {"ready": True, "version": rt.version(), "description": rt.description}
+        hello = {"ready": True, "version": rt.version(), "description": rt.description,
+                 "python": f"{platform.python_implementation()} {platform.python_version()}"}
     except Exception as e:  # noqa: BLE001 - reported to the runner as "unavailable: why"
         out.write(json.dumps({"error": f"{type(e).__name__}: {e}"}) + "\n")
         out.flush()
