@@ -128,5 +128,17 @@ HELPERS: Dict[str, Any] = {
     "_pH": _S("<H").pack_into,
     "__builtins__": __builtins__,
 }
-HELPERS.update({"_n_" + name.replace(".", "_"): fn for name, fn in numerics.FUNCS.items()})
-HELPERS.update(numerics.NAMESPACE)  # names that numerics' templates (EXPR_CONST_DIVISOR) refer to
+_NUMERIC_NAMES: Dict[str, Any] = {"_n_" + name.replace(".", "_"): fn for name, fn in numerics.FUNCS.items()}
+_NUMERIC_NAMES.update(numerics.NAMESPACE)  # names that numerics' own templates refer to
+
+
+def _used_by_templates() -> Dict[str, Any]:
+    """Only the numeric names some template mentions: every instance copies this namespace."""
+    import re
+
+    from . import codegen, optable
+
+    texts = list(optable.PURE.values()) + list(optable.TRAPPING.values()) + list(codegen.INLINE.values())
+    texts += list(numerics.EXPR_CONST_DIVISOR.values())
+    used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(texts)))
+    return {k: v for k, v in _NUMERIC_NAMES.items() if k in used}

@@ -148,8 +148,16 @@ def eval_const(expr: List[tuple], inst: ModuleInstance) -> Any:
     return stack[0]
 
 
+_BASE_NS: Dict[str, Any] = {}
+
+
 def build_namespace(inst: ModuleInstance, fuel_cell: List[int]) -> None:
-    ns: Dict[str, Any] = dict(HELPERS)
+    if not _BASE_NS:
+        from .helpers import _used_by_templates
+
+        _BASE_NS.update(HELPERS)
+        _BASE_NS.update(_used_by_templates())
+    ns: Dict[str, Any] = dict(_BASE_NS)
     nimp = len(inst.module.imported(ExternKind.FUNC))
     for i, f in enumerate(inst.funcs):
         ns[f"r{i}"] = f
