@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from ._exec.guest import call_guest
 from ._runtime.objects import FuncInstance
@@ -184,9 +184,9 @@ class Func:
         arguments; TypeError for an argument of the wrong kind.
         """
         fi = self._fi
-        conv = _CONVERTERS.get(fi.type)
+        conv = fi.conv
         if conv is None:
-            conv = _converters(fi.type)
+            conv = fi.conv = _converters(fi.type)
         pin, rout = conv
         if len(args) != len(pin):
             raise WasmiError(f"expected {len(pin)} arguments, got {len(args)}")
@@ -196,9 +196,6 @@ class Func:
 
     def __call__(self, store: Any, *args: Any) -> Any:
         return self.call(store, *args)
-
-
-_CONVERTERS: Dict[FuncType, Tuple[Tuple[Callable[[Any], Any], ...], Optional[Callable[[Any], Any]]]] = {}
 
 
 def _converters(ft: FuncType) -> Tuple[Tuple[Callable[[Any], Any], ...], Optional[Callable[[Any], Any]]]:
@@ -213,9 +210,7 @@ def _converters(ft: FuncType) -> Tuple[Tuple[Callable[[Any], Any], ...], Optiona
         rout = FROM_RAW[t0] if t0 in FROM_RAW else (lambda v: from_raw(t0, v))
     else:
         rout = lambda r: results_from_raw(rts, r)  # noqa: E731 - a converter like the others
-    conv = (pin, rout)
-    _CONVERTERS[ft] = conv
-    return conv
+    return pin, rout
 
 
 def call_raw(store: Any, fi: FuncInstance, args: Sequence[Any]) -> Any:

@@ -24,7 +24,7 @@ def func_type(params: Sequence[ValType], results: Sequence[ValType]) -> _FT:
 
 
 def _i32_in(v: Any) -> int:
-    return int(v) & 0xFFFFFFFF
+    return (v if type(v) is int else int(v)) & 0xFFFFFFFF
 
 
 def _i64_in(v: Any) -> int:
@@ -54,8 +54,8 @@ def _ident(v: Any) -> Any:
 
 
 def _i32_out(v: int) -> int:
-    v = int(v)
-    return v - 0x100000000 if v & 0x80000000 else v
+    # comparisons yield bools inside the engine: int() makes them plain ints
+    return v - 0x100000000 if v >= 0x80000000 else int(v)
 
 
 def _i64_out(v: int) -> int:

@@ -27,7 +27,8 @@ class FuncInstance:
     representation and returning None, one value, or a tuple (multi-value). ``fn`` of a Wasm function
     is replaced by its compiled code on the first call (lazy translation)."""
 
-    __slots__ = ("type", "fn", "host", "instance", "index", "store_id", "aliases", "binder", "__weakref__")
+    __slots__ = ("type", "fn", "host", "instance", "index", "store_id", "aliases", "binder", "conv",
+                 "__weakref__")
 
     def __init__(self, type: FuncType, fn: Callable[..., Any], host: Any = None, instance: Any = None,
                  index: int = -1, store_id: int = 0) -> None:
@@ -39,6 +40,7 @@ class FuncInstance:
         self.store_id = store_id
         self.aliases: List[Any] = []  # (namespace, name) pairs that hold ``fn`` of a lazy function
         self.binder: Any = None  # host functions: instance -> callable that knows its caller
+        self.conv: Any = None  # the API's value converters for this signature, made on first use
 
     def bind(self, instance: Any) -> Callable[..., Any]:
         """The callable an importing instance uses (host functions see it as their caller)."""
