@@ -47,7 +47,7 @@ def plot(data: Dict[str, Any], out: Path) -> None:
     """Write the chart for ``data`` (a run.py result) to ``out``: one heat map per peer, rows =
     programs, columns = phases, each cell the peer's time ÷ the baseline's per unit of work.
 
-    Raises ImportError without matplotlib.
+    Raises ImportError without matplotlib, ValueError if the run has no runtime to compare.
     """
     import math
 
@@ -59,6 +59,8 @@ def plot(data: Dict[str, Any], out: Path) -> None:
 
     base = data.get("baseline") or "baseline"
     peers = [n for n in data["runtimes"] if n != data.get("baseline")]
+    if not peers:
+        raise ValueError("nothing to chart: the run measured no runtime besides the baseline")
     grid = _grid(data)
     rows = list(grid)
     cols = [c[2] for c in COLUMNS]

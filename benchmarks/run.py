@@ -527,8 +527,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         from plot import plot
 
         png = out.with_suffix(".png")
-        plot(data, png)
-        print(f"wrote {png}")
+        try:
+            plot(data, png)
+            print(f"wrote {png}")
+        except ValueError as e:
+            print(f"no chart: {e}", file=sys.stderr)
     base = data["baseline"]
     if any(m["runtime"] == base or (m["runtime"].startswith("wasmi")) for m in data["mismatches"]):
         print("wasmi-py computed a wrong result (see above)", file=sys.stderr)
