@@ -76,3 +76,18 @@ def test_compiled_c_programs_agree_between_translations(prog, monkeypatch) -> No
     a, _ = _run(data, "run", [1, 2], False, monkeypatch)
     b, _ = _run(data, "run", [1, 2], True, monkeypatch)
     assert a == b
+
+
+PENDING = """(module (func (export "f") (param i32) (result i32)
+  (local.get 0)
+  (block $c2 (block $c1 (block $c0 (br_table $c0 $c1 $c2 (local.get 0)))
+      (local.set 0 (i32.const 100)) (br $c2))
+    (local.set 0 (i32.const 200)) (br $c2))
+  (i32.add (local.get 0))))"""
+
+
+@pytest.mark.parametrize("x,expected", [(0, 100), (1, 201), (2, 4), (7, 14)])
+def test_value_read_before_a_switch_is_not_reread_after_it(x, expected, monkeypatch) -> None:
+    # the first local.get must keep the value from before the switch, whichever case ran
+    got, _ = _run(PENDING, "f", [x], False, monkeypatch)
+    assert got[0][0] == expected

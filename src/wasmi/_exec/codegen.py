@@ -565,6 +565,8 @@ class FuncTranslator:
             return None
         n, q, ends = m
         body = self.body
+        # the cases run in different branches: nothing pending may depend on which one ran
+        self.flush_all()
         self.fuel_count += n + 1  # the n + 1 ``block`` operators
         base_ctl = list(self.ctl)
         nest = [_Frame("block", len(self.stack), 0, 0, False) for _ in range(n + 1)]  # $c_n .. $c_0
