@@ -972,8 +972,12 @@ class FuncTranslator:
             self.emit(f"_minit(M{ins[2]}, _D, {ins[1]}, {d[0]}, {s[0]}, {n[0]})")
         elif op is I.DATA_DROP:
             self.emit(f"_D[{ins[1]}] = b''")
+        elif op.prefix == 0xFD:
+            from .codegen_simd import simd_step
+
+            simd_step(self, op, ins)
         else:
-            raise WasmiError(f"the engine does not run {name} yet (SIMD support is a later step)")
+            raise WasmiError(f"the engine does not run {name}")
 
     # --- structured control --------------------------------------------------------------------
     def open_block(self, op: I.Op, ins: tuple, targeted: bool) -> None:

@@ -125,6 +125,8 @@ def eval_const(expr: List[tuple], inst: ModuleInstance) -> Any:
             stack.append(numerics.f32_from_bits(ins[1]))
         elif op is I.F64_CONST:
             stack.append(numerics.f64_from_bits(ins[1]))
+        elif op is I.V128_CONST:
+            stack.append(ins[1])
         elif op is I.REF_NULL:
             stack.append(None)
         elif op is I.REF_FUNC:
