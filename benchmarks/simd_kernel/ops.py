@@ -24,6 +24,7 @@ FA = int.from_bytes(struct.pack("<4f", 1.5, -2.25, 1e3, 3.0), "little")
 FB = int.from_bytes(struct.pack("<4f", 0.5, 7.0, 1e10, -4.0), "little")
 # Operands that take the slow paths: a lane overflowing to infinity, a division by zero.
 FBIG = int.from_bytes(struct.pack("<4f", 1e30, 1.0, 1.0, 1.0), "little")
+FPOS = int.from_bytes(struct.pack("<4f", 1.5, 2.25, 1e3, 3.0), "little")
 FZERO = int.from_bytes(struct.pack("<4f", 0.0, 1.0, 1.0, 1.0), "little")
 # i16 lanes inside the i8 range: narrow's fast path.
 SMALL = int.from_bytes(struct.pack("<8h", 1, -2, 3, -4, 100, -100, 127, -128), "little")
@@ -81,7 +82,8 @@ CASES = [
     ("f32x4.min", "f(FA, FB)"),
     ("f32x4.pmin", "f(FA, FB)"),
     ("f32x4.lt", "f(FA, FB)"),
-    ("f32x4.sqrt", "f(FA)"),
+    ("f32x4.sqrt", "f(FPOS)"),
+    ("f32x4.sqrt (negative lane)", "f(FA)"),
     ("f32x4.nearest", "f(FA)"),
     ("f32x4.abs", "f(FA)"),
     ("f64x2.add", "f(DA, DB)"),
@@ -123,6 +125,7 @@ def per_op(number: int = 20000) -> dict:
             "SHUF": SHUF,
             "FBIG": FBIG,
             "FZERO": FZERO,
+            "FPOS": FPOS,
             "SMALL": SMALL,
         }
         out[name] = (
