@@ -19,6 +19,8 @@ not touched and instances of modules without SIMD copy nothing more.
 from __future__ import annotations
 
 import re
+import struct
+import sys
 from typing import Any, Dict, List, Tuple
 
 from .._syntax import instructions as I
@@ -29,6 +31,13 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 # names whose value the generated code reads from its globals
 _NS: Dict[str, Any] = simd.NAMESPACE
+
+
+# v128.load/v128.store inline: one C call chain instead of a Python frame (CPython 3.11: 98 vs 123 ns
+# a load, 78 vs 108 ns a store). PyPy keeps simd_mem's store, whose two-'<Q' form is faster there.
+_S16 = struct.Struct("16s")
+_INLINE_MEM: Dict[str, Any] = {"_vld16": _S16.unpack_from, "_vst16": _S16.pack_into, "_vfb": int.from_bytes}
+_INLINE_STORE = sys.implementation.name == "cpython"
 
 
 def _needs(template: str) -> Dict[str, Any]:
@@ -133,14 +142,22 @@ def simd_step(t: Any, op: I.Op, ins: tuple) -> None:
         attr, fn = mem_op
         _ensure_names(t, {attr: fn})
         a = t.pop()
-        t.push_result(f"{attr}(M{ins[3]}, {_addr(a, ins[2])})")
+        if name == "v128.load":
+            _ensure_names(t, _INLINE_MEM)
+            t.push_result(f"_vfb(_vld16(M{ins[3]}, {_addr(a, ins[2])})[0], 'little')")
+        else:
+            t.push_result(f"{attr}(M{ins[3]}, {_addr(a, ins[2])})")
         return
     mem_op = _STORES.get(name)
     if mem_op is not None:
         attr, fn = mem_op
         _ensure_names(t, {attr: fn})
         v, a = t.pop(), t.pop()
-        t.emit(f"{attr}(M{ins[3]}, {_addr(a, ins[2])}, {v[0]})")
+        if _INLINE_STORE:
+            _ensure_names(t, _INLINE_MEM)
+            t.emit(f"_vst16(M{ins[3]}, {_addr(a, ins[2])}, ({v[0]}).to_bytes(16, 'little'))")
+        else:
+            t.emit(f"{attr}(M{ins[3]}, {_addr(a, ins[2])}, {v[0]})")
         return
     lm = _LANE_MEM.get(name)
     if lm is not None:

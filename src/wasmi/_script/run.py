@@ -1,8 +1,9 @@
 """``wasmi run FILE.wasm|.wat --invoke NAME [ARGS...]``: instantiate a module and call one export.
 
-Arguments are parsed by the function's parameter types (ints for i32/i64, floats for f32/f64);
-results are printed one per line. Imports cannot be satisfied from the command line (a module that
-imports anything fails with a LinkError) — WASI comes later.
+Arguments are parsed by the function's parameter types (ints for i32/i64, floats for f32/f64, one
+128-bit int for v128, lane 0 lowest); results are printed one per line (v128 as 32 hex digits).
+Imports cannot be satisfied from the command line (a module that imports anything fails with a
+LinkError) — WASI comes later.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def _parse_arg(t: ValType, text: str) -> Any:
             return int(text, 0)
         if t in (ValType.F32, ValType.F64):
             return float(text)
+        if t is ValType.V128:
+            v = int(text, 0)  # the 128 bits as one integer, lane 0 lowest (0x... or decimal)
+            if not -(1 << 127) <= v < (1 << 128):
+                raise ValueError
+            return v & ((1 << 128) - 1)
     except ValueError:
         raise WasmiError(f"cannot read {text!r} as {t}") from None
     raise WasmiError(f"cannot pass a {t} argument from the command line")
@@ -49,6 +55,7 @@ def main_run(ns: argparse.Namespace) -> int:
     args = [_parse_arg(t, a) for t, a in zip(ft.params, ns.args)]
     result = func.call(store, *args)
     values: List[Any] = [] if result is None else list(result) if isinstance(result, tuple) else [result]
-    for v in values:
-        print(v)
+    for t, v in zip(ft.results, values):
+        # v128: all 32 hex digits, so lanes can be read off (lane 0 is the last 8/16/32/64 bits)
+        print(f"0x{v:032x}" if t is ValType.V128 else v)
     return 0
