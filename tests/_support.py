@@ -43,7 +43,7 @@ def wasm_tools() -> Optional[str]:
 _CACHE = Path(os.environ.get("WASMI_TEST_CACHE", Path(tempfile.gettempdir()) / "wasmi-py-test-cache"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def wast_json(wast: Path) -> Dict[str, Any]:
     """`wasm-tools json-from-wast` of a script: its commands, with module files written beside the JSON.
 
