@@ -1,9 +1,14 @@
-"""wasmi-py: a pure-Python, embeddable WebAssembly runtime with the API of the Rust interpreter wasmi."""
+"""wasmi-py: a pure-Python, embeddable WebAssembly runtime with the API of the Rust interpreter wasmi.
+
+See docs/embedding.md for a walk through the API.
+"""
 
 from __future__ import annotations
 
 from . import wat
-from .engine import Config, Engine
+from ._syntax.types import ExternKind
+from .config import CompilationMode, Config, EnforcedLimits, EnforcedLimitsError
+from .engine import Engine
 from .errors import (
     DecodeError,
     EncodingError,
@@ -22,26 +27,51 @@ from .errors import (
     WasmiError,
     WatError,
 )
-from .extern import Global, Memory, Table
-from .func import Caller, Func
-from .instance import Instance
+from .extern import Extern, ExternType, Global, Memory, Table
+from .func import Caller, Func, TypedFunc
+from .instance import Export, Instance
 from .linker import InstancePre, Linker
-from .module import Module
+from .module import ExportType, ImportType, Module
 from .store import Store
-from .values import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from .values import (
+    F32,
+    F64,
+    I32,
+    I64,
+    V128,
+    ExternRef,
+    FuncRef,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    Mutability,
+    TableType,
+    Val,
+    ValType,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "wat",
     "Config",
+    "CompilationMode",
+    "EnforcedLimits",
     "Engine",
     "Store",
     "Module",
+    "ImportType",
+    "ExportType",
     "Linker",
     "InstancePre",
     "Instance",
+    "Export",
+    "Extern",
+    "ExternType",
+    "ExternKind",
     "Func",
+    "TypedFunc",
     "Caller",
     "Memory",
     "Table",
@@ -52,6 +82,15 @@ __all__ = [
     "MemoryType",
     "TableType",
     "Limits",
+    "Mutability",
+    "Val",
+    "I32",
+    "I64",
+    "F32",
+    "F64",
+    "V128",
+    "FuncRef",
+    "ExternRef",
     "WasmiError",
     "MalformedError",
     "DecodeError",
@@ -61,6 +100,7 @@ __all__ = [
     "ResolveError",
     "EncodingError",
     "ValidationError",
+    "EnforcedLimitsError",
     "LinkError",
     "InstantiationError",
     "Trap",

@@ -1,45 +1,37 @@
-"""``Engine`` and ``Config``: how modules are translated and run."""
+"""``Engine``: the configuration shared by the modules and stores that work together."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-__all__ = ["Config", "Engine"]
+from .config import CompilationMode, Config, EnforcedLimits, EnforcedLimitsError
 
-_MODES = ("eager", "lazy_translation", "lazy")
-
-
-class Config:
-    """Engine settings.
-
-    * ``consume_fuel`` — meter execution (see docs/fuel.md); stores then start with 0 fuel.
-    * ``compilation_mode`` — ``"lazy_translation"`` (default: a function is translated to Python on its
-      first call), ``"eager"`` (all functions when instantiated), ``"lazy"`` (same as
-      lazy_translation for now: validation is always done up front).
-    * ``max_call_depth`` — nested Wasm calls allowed before the ``call stack exhausted`` trap
-      (default 1024, wasmi's default; counted as Python frames, so host functions on the call path
-      count too).
-    * ``max_memory_pages`` — a cap below the spec's 65,536 pages; ``memory.grow`` beyond it fails (-1).
-    """
-
-    def __init__(self, consume_fuel: bool = False, compilation_mode: str = "lazy_translation",
-                 max_call_depth: int = 1024, max_memory_pages: int = 65536) -> None:
-        if compilation_mode not in _MODES:
-            raise ValueError(f"compilation_mode must be one of {_MODES}, not {compilation_mode!r}")
-        if max_call_depth < 1:
-            raise ValueError("max_call_depth must be at least 1")
-        self.consume_fuel = bool(consume_fuel)
-        self.compilation_mode = compilation_mode
-        self.max_call_depth = int(max_call_depth)
-        self.max_memory_pages = int(max_memory_pages)
-
-    def __repr__(self) -> str:
-        return (f"Config(consume_fuel={self.consume_fuel}, compilation_mode={self.compilation_mode!r}, "
-                f"max_call_depth={self.max_call_depth})")
+__all__ = ["Config", "Engine", "CompilationMode", "EnforcedLimits", "EnforcedLimitsError"]
 
 
 class Engine:
-    """Holds the configuration shared by modules and stores."""
+    """``Engine(config=None)``: default settings, or a :class:`Config`.
+
+    The engine keeps its own copy of the config: changing the Config object afterwards does not
+    change the engine. Modules and stores must come from the same engine (or from engines with the
+    same fuel setting) to be used together.
+    """
+
+    __slots__ = ("_config",)
 
     def __init__(self, config: Optional[Config] = None) -> None:
-        self.config = config if config is not None else Config()
+        if config is not None and not isinstance(config, Config):
+            raise TypeError(f"Engine takes a wasmi.Config, not {type(config).__name__}")
+        self._config = config.copy() if config is not None else Config()
+
+    def config(self) -> Config:
+        """A copy of the engine's settings."""
+        return self._config.copy()
+
+    @staticmethod
+    def same(a: Engine, b: Engine) -> bool:
+        """Whether ``a`` and ``b`` are the same engine."""
+        return a is b
+
+    def __repr__(self) -> str:
+        return f"<wasmi.Engine {self._config!r}>"

@@ -77,8 +77,8 @@ def test_unknown_and_incompatible_imports() -> None:
     with pytest.raises(wasmi.LinkError, match="unknown import"):
         Linker(engine).instantiate_and_start(store, Module(engine, ADD))
     linker = Linker(engine)
-    linker.func_new("env", "mul", FuncType((ValType.I32,), (ValType.I32,)), lambda c, a: a)
-    linker.func_new("env", "log", FuncType((ValType.I64,), ()), lambda c, a: None)
+    linker.func_new("env", "mul", FuncType((ValType.I32,), (ValType.I32,)), lambda c, ps: ps[0])
+    linker.func_new("env", "log", FuncType((ValType.I64,), ()), lambda c, ps: None)
     with pytest.raises(wasmi.LinkError, match="incompatible import type"):
         linker.instantiate_and_start(store, Module(engine, ADD))
 
@@ -86,7 +86,7 @@ def test_unknown_and_incompatible_imports() -> None:
 def test_func_new_and_wrap_define_callable_funcs() -> None:
     engine = Engine()
     store = Store(engine)
-    f = Func.new(store, FuncType((ValType.I32,), (ValType.I32, ValType.I32)), lambda c, x: (x, x + 1))
+    f = Func.new(store, FuncType((ValType.I32,), (ValType.I32, ValType.I32)), lambda c, ps: (ps[0], ps[0] + 1))
     assert f.call(store, 4) == (4, 5)
 
     def twice(x: ValType.F64) -> ValType.F64:

@@ -149,8 +149,8 @@ def test_host_error_carries_the_cause_and_the_store_stays_usable() -> None:
     class Boom(Exception):
         pass
 
-    def boom(caller, x):
-        raise Boom(f"x={x}")
+    def boom(caller, params):
+        raise Boom(f"x={params[0]}")
 
     def setup(linker, store):
         linker.func_new("env", "boom", wasmi.FuncType((wasmi.ValType.I32,), ()), boom)

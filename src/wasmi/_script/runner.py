@@ -148,8 +148,8 @@ class ScriptRun:
         # binary path produces (offsets for error positions included)
         module = decode_module(sm.binary())
         validate_module(module)
-        cfg = self.engine.config
-        return CompiledModule(module, cfg.consume_fuel, False, cfg.max_memory_pages)
+        cfg = self.engine.config()
+        return CompiledModule(module, cfg.get_consume_fuel(), False, cfg.get_max_memory_pages())
 
     def _instantiate(self, cm: CompiledModule) -> Any:
         externs = []
