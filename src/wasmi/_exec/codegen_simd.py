@@ -140,23 +140,23 @@ def simd_step(t: Any, op: I.Op, ins: tuple) -> None:
     mem_op = _LOADS.get(name)
     if mem_op is not None:
         attr, fn = mem_op
-        _ensure_names(t, {attr: fn})
         a = t.pop()
         if name == "v128.load":
             _ensure_names(t, _INLINE_MEM)
             t.push_result(f"_vfb(_vld16(M{ins[3]}, {_addr(a, ins[2])})[0], 'little')")
         else:
+            _ensure_names(t, {attr: fn})
             t.push_result(f"{attr}(M{ins[3]}, {_addr(a, ins[2])})")
         return
     mem_op = _STORES.get(name)
     if mem_op is not None:
         attr, fn = mem_op
-        _ensure_names(t, {attr: fn})
         v, a = t.pop(), t.pop()
         if _INLINE_STORE:
             _ensure_names(t, _INLINE_MEM)
             t.emit(f"_vst16(M{ins[3]}, {_addr(a, ins[2])}, ({v[0]}).to_bytes(16, 'little'))")
         else:
+            _ensure_names(t, {attr: fn})
             t.emit(f"{attr}(M{ins[3]}, {_addr(a, ins[2])}, {v[0]})")
         return
     lm = _LANE_MEM.get(name)
