@@ -29,7 +29,7 @@ from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
-MAX_INDENT = 90  # CPython: 100 indentation levels
+MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
 _B_NONE = 1000  # "no branch pending" for ``_b``: above every 2 * loop index + 1
 MAX_EXPR = 240  # keeps paren nesting and operator chains far below CPython's limits
 
@@ -289,7 +289,7 @@ class FuncTranslator:
         ind, _ = self.lines[self.fuel_line]
         n = self.fuel_count
         if n:
-            self.lines[self.fuel_line] = (ind, f"if _F[0] < {n}: _oof()\n" + "\t" * ind + f"_F[0] -= {n}")
+            self.lines[self.fuel_line] = (ind, f"if _fu < {n}: _oof()\n" + "\t" * ind + f"_fu -= {n}")
         else:
             self.lines[self.fuel_line] = (ind, "pass")
         self.fuel_line = None
@@ -1143,6 +1143,19 @@ class FuncTranslator:
         self.indent -= 1
 
 
+def metered(src: str, func_index: int) -> str:
+    """Wrap a metered function's source so that its fuel counter ``_fu`` is a free variable, then
+    rebind it to the store's fuel cell (helpers.FuelCell): a closure cell costs a local's price per
+    charge, where a global list cost two dict lookups and two subscripts."""
+    name = f"_wasm_f{func_index}"
+    lines = src.rstrip("\n").split("\n")
+    out = [f"def {name}_mk():", "\t_fu = 0", "\t" + lines[0], "\t\tnonlocal _fu"]
+    out.extend("\t" + line for line in lines[1:])
+    out.append(f"\treturn {name}")
+    out.append(f"{name} = _bind_fuel({name}_mk(), _F)")
+    return "\n".join(out) + "\n"
+
+
 def translate_function(module: Module, func_index: int, fuel: bool) -> Tuple[str, Dict[str, Any]]:
     """Python source defining ``_wasm_f{func_index}``, and the constants it refers to.
 
@@ -1150,4 +1163,6 @@ def translate_function(module: Module, func_index: int, fuel: bool) -> Tuple[str
     """
     t = FuncTranslator(module, func_index, fuel)
     src = t.translate()
+    if fuel:
+        src = metered(src, func_index)
     return src, t.consts.values

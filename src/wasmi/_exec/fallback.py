@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Tuple, cast
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
-from .codegen import FuncTranslator, _block_sig, _Frame
+from .codegen import FuncTranslator, _block_sig, _Frame, metered
 
 
 class FlatTranslator(FuncTranslator):
@@ -166,4 +166,6 @@ class FlatTranslator(FuncTranslator):
 def translate_fallback(module: Module, func_index: int, fuel: bool) -> Tuple[str, Dict[str, Any]]:
     t = FlatTranslator(module, func_index, fuel)
     src = t.translate()
+    if fuel:
+        src = metered(src, func_index)
     return src, t.consts.values

@@ -7,6 +7,7 @@ requires (a trapping ``memory.fill`` writes nothing).
 from __future__ import annotations
 
 import struct
+import types
 from typing import Any, Dict, List
 
 from ..errors import InternalError, Trap, TrapCode
@@ -26,6 +27,31 @@ def _fell_off() -> None:
 
 def _oof() -> None:
     raise Trap(TrapCode.OutOfFuel)
+
+
+class FuelCell:
+    """A store's remaining fuel, held in a closure cell that metered generated functions share as
+    their free variable ``_fu`` (docs/RATIONALE.md "Why is fuel a closure cell?"). ``fc[0]`` reads
+    and writes it, as the one-element list it replaces did."""
+
+    __slots__ = ("cell",)
+
+    def __init__(self, fuel: int = 0) -> None:
+        self.cell = types.CellType(fuel)
+
+    def __getitem__(self, i: int) -> int:
+        return self.cell.cell_contents  # type: ignore[no-any-return]
+
+    def __setitem__(self, i: int, value: int) -> None:
+        self.cell.cell_contents = value
+
+
+def _bind_fuel(proto: Any, fc: Any) -> Any:
+    """``proto`` (a metered function whose only free variable is ``_fu``) rebuilt around the
+    store's fuel cell. Raises InternalError if ``fc`` is not a FuelCell."""
+    if not isinstance(fc, FuelCell):
+        raise InternalError("metered code needs the store's FuelCell")
+    return types.FunctionType(proto.__code__, proto.__globals__, proto.__name__, proto.__defaults__, (fc.cell,))
 
 
 def make_call_indirect(instance: Any) -> Any:
@@ -102,6 +128,7 @@ _S = struct.Struct
 HELPERS: Dict[str, Any] = {
     "_unreachable": _unreachable,
     "_oof": _oof,
+    "_bind_fuel": _bind_fuel,
     "_fell_off": _fell_off,
     "_tget": _tget,
     "_tset": _tset,

@@ -23,7 +23,7 @@ from .._syntax.types import ExternKind, GlobalType, Limits, MemoryType, TableTyp
 from ..errors import InstantiationError, InternalError, LinkError, Trap, TrapCode
 from . import numerics
 from .compiled import CompiledModule
-from .helpers import HELPERS, make_call_indirect
+from .helpers import HELPERS, FuelCell, make_call_indirect
 
 
 class ModuleInstance:
@@ -153,7 +153,7 @@ def eval_const(expr: List[tuple], inst: ModuleInstance) -> Any:
 _BASE_NS: Dict[str, Any] = {}
 
 
-def build_namespace(inst: ModuleInstance, fuel_cell: List[int]) -> None:
+def build_namespace(inst: ModuleInstance, fuel_cell: FuelCell) -> None:
     if not _BASE_NS:
         from .helpers import _used_by_templates
 
@@ -245,7 +245,12 @@ def instantiate(compiled: CompiledModule, store: Any,
         k = ex.kind
         src = (inst.funcs, inst.tables, inst.memories, inst.globals)[int(k)]
         inst.exports[ex.name] = src[ex.index]
-    build_namespace(inst, store._fuel)
+    fc = store._fuel
+    if not isinstance(fc, FuelCell):
+        # metered functions share the store's fuel as a closure cell (helpers.FuelCell keeps the
+        # ``_fuel[0]`` protocol of the list a Store starts with)
+        fc = store._fuel = FuelCell(fc[0])
+    build_namespace(inst, fc)
     if compiled.eager:
         for idx in range(nimp, len(inst.funcs)):
             inst.compile_func(idx)
