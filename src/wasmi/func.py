@@ -213,6 +213,8 @@ def _annot_type(a: Any, what: str) -> ValType:
         return t
     if a is Func:
         return ValType.FUNCREF
+    if a is inspect.Parameter.empty:
+        raise TypeError(f"{what} has no annotation: Func.wrap reads the Wasm type from it")
     if isinstance(a, str):
         key = a.strip().strip("'\"")
         if key.startswith("Optional[") and key.endswith("]"):
@@ -298,15 +300,11 @@ def _funcref_arg(v: Any, store: Store[Any]) -> Any:
 _CALLERS: Dict[FuncType, Any] = {}
 
 
-def _caller_for(ft: FuncType) -> Any:
-    """``invoke(S, fn, depth, a0, …)``: converts the arguments, calls, converts the results."""
-    hit = _CALLERS.get(ft)
-    if hit is not None:
-        return hit
+def _call_source(ft: FuncType, head: str, check: str) -> List[str]:
+    """The body shared by untyped and typed calls: convert a0…, call, convert the result."""
     n = len(ft.params)
-    args = "".join(f", a{i}" for i in range(n))
     conv = ", ".join(_ARG_IN[t].format(i=i) for i, t in enumerate(ft.params))
-    lines = [f"def invoke(S, fn, depth{args}):", f"    r = call_guest(fn, ({conv}{',' if n else ''}), depth)"]
+    lines = [head, *check.splitlines(), f"    r = call_guest(fi.fn, ({conv}{',' if n else ''}), S._depth)"]
     res = ft.results
     if not res:
         lines.append("    return None")
@@ -314,10 +312,27 @@ def _caller_for(ft: FuncType) -> Any:
         lines.append(f"    return {_RES_OUT.get(res[0], 'OUT[0](r)')}")
     else:
         lines.append(f"    return tuple([{', '.join(f'OUT[{k}](r[{k}])' for k in range(len(res)))}])")
-    ns: Dict[str, Any] = {
-        "call_guest": call_guest, "F32R": f32_round, "FI": _funcref_arg,
-        "TO": [TO_RAW[t] for t in ft.params], "OUT": [FROM_RAW[t] for t in res],
-    }
+    return lines
+
+
+def _namespace(ft: FuncType) -> Dict[str, Any]:
+    return {"call_guest": call_guest, "F32R": f32_round, "FI": _funcref_arg, "WasmiError": WasmiError,
+            "as_store": as_store, "WRONG": _WRONG_STORE,
+            "TO": [TO_RAW[t] for t in ft.params], "OUT": [FROM_RAW[t] for t in ft.results]}
+
+
+def _caller_for(ft: FuncType) -> Any:
+    """``invoke(S, fi, args)``: checks the count, converts the arguments, calls, converts the results."""
+    hit = _CALLERS.get(ft)
+    if hit is not None:
+        return hit
+    n = len(ft.params)
+    check = (f"    if len(args) != {n}:\n"
+             f"        raise WasmiError(f'expected {n} arguments, got {{len(args)}}')\n")
+    if n:
+        check += f"    {', '.join(f'a{i}' for i in range(n))}, = args\n"
+    lines = _call_source(ft, "def invoke(S, fi, args):", check)
+    ns = _namespace(ft)
     exec(compile("\n".join(lines) + "\n", f"<wasmi call adapter {ft}>", "exec"), ns)
     invoke = ns["invoke"]
     _CALLERS[ft] = invoke
@@ -386,15 +401,14 @@ class Func(Extern):
         arguments or another store's context, TypeError for an argument of the wrong kind.
         """
         fi = self._fi
-        store = ctx if type(ctx) is Store else as_store(ctx)
-        if fi.store_id != id(store):
+        if type(ctx) is not Store:
+            ctx = as_store(ctx)
+        if fi.store_id != id(ctx):
             raise WasmiError(_WRONG_STORE)
         invoke = fi.conv
         if invoke is None:
             invoke = fi.conv = _caller_for(fi.type)
-        if len(args) != len(fi.type.params):
-            raise WasmiError(f"expected {len(fi.type.params)} arguments, got {len(args)}")
-        return invoke(store, fi.fn, store.engine._config._depth, *args)
+        return invoke(ctx, fi, args)
 
     def __call__(self, ctx: Any, *args: Any) -> Any:
         return self.call(ctx, *args)
@@ -429,17 +443,14 @@ class TypedFunc:
     def __init__(self, fi: FuncInstance, store: Store[Any]) -> None:
         self._fi = fi
         self._store = store
-        invoke = _caller_for(fi.type)
-        depth = store.engine._config._depth
-        n = len(fi.type.params)
-        args = ", ".join(f"a{i}" for i in range(n))
-        src = (f"def call(ctx{', ' if n else ''}{args}):\n"
-               f"    if ctx is not S and as_store(ctx) is not S:\n"
-               f"        raise WasmiError(WRONG)\n"
-               f"    return invoke(S, fi.fn, depth{', ' if n else ''}{args})\n")
-        ns: Dict[str, Any] = {"S": store, "as_store": as_store, "WasmiError": WasmiError,
-                              "WRONG": _WRONG_STORE, "invoke": invoke, "fi": fi, "depth": depth}
-        exec(compile(src, f"<wasmi typed call {fi.type}>", "exec"), ns)
+        ft = fi.type
+        args = "".join(f", a{i}" for i in range(len(ft.params)))
+        check = "    if ctx is not S and as_store(ctx) is not S:\n        raise WasmiError(WRONG)\n"
+        lines = _call_source(ft, f"def call(ctx{args}):", check)
+        ns = _namespace(ft)
+        ns["S"] = store
+        ns["fi"] = fi
+        exec(compile("\n".join(lines) + "\n", f"<wasmi typed call {ft}>", "exec"), ns)
         self.call: Callable[..., Any] = ns["call"]
 
     def func(self) -> Func:
@@ -455,4 +466,4 @@ class TypedFunc:
 
 def call_raw(store: Store[Any], fi: FuncInstance, args: Sequence[Any]) -> Any:
     """Call with values in the engine's representation (used by the spec runner)."""
-    return call_guest(fi.fn, tuple(args), store.engine._config._depth)
+    return call_guest(fi.fn, tuple(args), store._depth)

@@ -64,7 +64,7 @@ class InstancePre:
         I32Exit from host functions), WasmiError when called twice or with another store."""
         store = self._take(ctx)
         if self._start is not None:
-            call_guest(self._start.fn, (), store.engine._config._depth)
+            call_guest(self._start.fn, (), store._depth)
         return Instance(self._inst)
 
     def ensure_no_start(self, ctx: Any) -> Instance:

@@ -19,7 +19,7 @@ class Store(Generic[T]):
     functions see it as ``caller.data``). ``engine`` is the engine the store was made for.
     """
 
-    __slots__ = ("engine", "data", "_fuel", "__weakref__")
+    __slots__ = ("engine", "data", "_fuel", "_depth", "__weakref__")
 
     def __init__(self, engine: Engine, data: T = None) -> None:  # type: ignore[assignment]
         if not isinstance(engine, Engine):
@@ -28,6 +28,8 @@ class Store(Generic[T]):
         self.data: T = data
         # a one-element list: generated code charges ``_F[0]`` directly
         self._fuel: List[int] = [0]
+        # the engine's config is a private copy that never changes: read once for every call
+        self._depth: int = engine._config._depth
 
     def _check_fuel(self) -> None:
         if not self.engine._config._fuel:
