@@ -53,6 +53,16 @@ class EnforcedLimits:
     """
 
     __slots__ = _LIMIT_FIELDS
+    max_types: Optional[int]
+    max_functions: Optional[int]
+    max_globals: Optional[int]
+    max_tables: Optional[int]
+    max_memories: Optional[int]
+    max_element_segments: Optional[int]
+    max_data_segments: Optional[int]
+    max_params: Optional[int]
+    max_results: Optional[int]
+    max_function_body_size: Optional[int]
 
     def __init__(self, max_types: Optional[int] = None, max_functions: Optional[int] = None,
                  max_globals: Optional[int] = None, max_tables: Optional[int] = None,

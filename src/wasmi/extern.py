@@ -12,7 +12,7 @@ from ._runtime.objects import GlobalInstance, MemoryInstance, TableInstance
 from ._syntax.types import ExternKind, FuncType, GlobalType, MemoryType, TableType, ValType
 from .errors import WasmiError
 from .store import Store, as_store
-from .values import FROM_RAW, TO_RAW, Mutability, Val, val_type
+from .values import FROM_RAW, TO_RAW, Mutability, val_type
 
 if TYPE_CHECKING:
     from .func import Func

@@ -18,7 +18,7 @@ from ._syntax.types import FuncType, ValType
 from .errors import HostError, I32Exit, Trap, WasmiError
 from .extern import Extern
 from .store import Store, as_store
-from .values import FROM_RAW, TO_RAW, F32, F64, I32, I64, V128, ExternRef, FuncRef, func_type
+from .values import F32, F64, FROM_RAW, I32, I64, TO_RAW, V128, ExternRef, FuncRef, func_type
 
 __all__ = ["Func", "TypedFunc", "Caller"]
 

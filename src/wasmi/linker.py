@@ -6,13 +6,13 @@ from __future__ import annotations
 import weakref
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from ._exec.guest import call_guest
 from ._exec.instantiate import instantiate
 from ._runtime.objects import FuncInstance, GlobalInstance, MemoryInstance, TableInstance
 from ._syntax.types import ExternKind, FuncType
 from .engine import Engine
 from .errors import LinkError, WasmiError
 from .extern import Extern, ExternType, check_store
-from ._exec.guest import call_guest
 from .func import Func, make_host, new_form, type_from_annotations
 from .instance import Instance, extern_store_id, unwrap_extern
 from .module import Module
@@ -31,7 +31,7 @@ class _HostDef:
         self.ty = ty
         self.fn = fn
         self.form = form
-        self.per_store: "weakref.WeakKeyDictionary[Store[Any], FuncInstance]" = weakref.WeakKeyDictionary()
+        self.per_store: weakref.WeakKeyDictionary[Store[Any], FuncInstance] = weakref.WeakKeyDictionary()
 
     def for_store(self, store: Store[Any]) -> FuncInstance:
         fi = self.per_store.get(store)

@@ -184,7 +184,7 @@ class Module:
         if is_import:
             return ExternType(m.types[desc_or_index] if kind == ExternKind.FUNC else desc_or_index)
         idx = desc_or_index
-        space = [i.desc for i in m.imports if i.kind == kind]
+        space: List[Any] = [i.desc for i in m.imports if i.kind == kind]
         if kind == ExternKind.FUNC:
             space = [m.types[i] for i in space] + [m.types[f.type_index] for f in m.funcs]
         elif kind == ExternKind.TABLE:

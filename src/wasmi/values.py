@@ -140,13 +140,16 @@ def _i32_in(v: Any) -> int:
     raise TypeError(f"expected an int for i32, got {type(v).__name__}")
 
 
-def _i64_in(v: Any) -> int:
-    if type(v) is not int:
-        if isinstance(v, Val):
-            v = _unwrap(v, ValType.I64)
-        if not isinstance(v, int):
-            raise TypeError(f"expected an int for i64, got {type(v).__name__}")
-        v = int(v)
+def _i64_in(x: Any) -> int:
+    v: int
+    if type(x) is int:
+        v = x
+    else:
+        if isinstance(x, Val):
+            x = _unwrap(x, ValType.I64)
+        if not isinstance(x, int):
+            raise TypeError(f"expected an int for i64, got {type(x).__name__}")
+        v = int(x)
     if -0x8000000000000000 <= v <= 0x7FFFFFFFFFFFFFFF:
         return v
     v &= _M64

@@ -5,9 +5,32 @@ from __future__ import annotations
 import pytest
 
 import wasmi
-from wasmi import F32, F64, I32, I64, V128, Engine, Extern, ExternRef, ExternType, Func, FuncType, Global
-from wasmi import GlobalType, Limits, Linker, Memory, MemoryType, Module, Mutability, Store, Table, TableType
-from wasmi import Val, ValType
+from wasmi import (
+    F32,
+    F64,
+    I32,
+    I64,
+    V128,
+    Engine,
+    Extern,
+    ExternRef,
+    ExternType,
+    Func,
+    FuncType,
+    Global,
+    GlobalType,
+    Limits,
+    Linker,
+    Memory,
+    MemoryType,
+    Module,
+    Mutability,
+    Store,
+    Table,
+    TableType,
+    Val,
+    ValType,
+)
 
 T = ValType
 

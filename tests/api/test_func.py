@@ -7,8 +7,24 @@ from typing import Tuple
 import pytest
 
 import wasmi
-from wasmi import F32, F64, I32, I64, V128, Caller, Engine, ExternRef, Func, FuncRef, FuncType, Linker
-from wasmi import Module, Store, Val, ValType
+from wasmi import (
+    F32,
+    F64,
+    I32,
+    I64,
+    V128,
+    Caller,
+    Engine,
+    ExternRef,
+    Func,
+    FuncRef,
+    FuncType,
+    Linker,
+    Module,
+    Store,
+    Val,
+    ValType,
+)
 
 T = ValType
 
@@ -69,7 +85,7 @@ def test_wrap_reads_annotations() -> None:
 
     assert Func.wrap(s, plain).ty(s) == FuncType((T.I32, T.F64), (T.F64,))
 
-    def vt(caller: Caller, x: "wasmi.I64") -> None:
+    def vt(caller: Caller, x: wasmi.I64) -> None:
         caller.data = x
 
     Func.wrap(s, vt).call(s, 12)

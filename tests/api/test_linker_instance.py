@@ -6,8 +6,23 @@ from __future__ import annotations
 import pytest
 
 import wasmi
-from wasmi import Engine, Func, FuncType, Global, GlobalType, I32, Limits, Linker, Memory, MemoryType, Module
-from wasmi import Store, Table, TableType, ValType
+from wasmi import (
+    I32,
+    Engine,
+    Func,
+    FuncType,
+    Global,
+    GlobalType,
+    Limits,
+    Linker,
+    Memory,
+    MemoryType,
+    Module,
+    Store,
+    Table,
+    TableType,
+    ValType,
+)
 
 T = ValType
 

@@ -8,8 +8,19 @@ import subprocess
 import pytest
 
 import wasmi
-from wasmi import Config, EnforcedLimits, Engine, ExternType, FuncType, GlobalType, Limits, MemoryType, Module
-from wasmi import TableType, ValType
+from wasmi import (
+    Config,
+    EnforcedLimits,
+    Engine,
+    ExternType,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    Module,
+    TableType,
+    ValType,
+)
 
 I32, I64, F32 = ValType.I32, ValType.I64, ValType.F32
 
