@@ -7,7 +7,7 @@ from typing import Any, Iterator, List, NamedTuple, Optional, Tuple, Union
 from ._exec.compiled import CompiledModule
 from ._syntax import ast
 from ._syntax.types import ExternKind, ValType
-from .config import Config, EnforcedLimitsError
+from .config import Config, EnforcedLimits, EnforcedLimitsError
 from .engine import Engine
 from .errors import ValidationError
 from .extern import ExternType
@@ -16,6 +16,7 @@ __all__ = ["Module", "ImportType", "ExportType"]
 
 Source = Union[bytes, bytearray, memoryview, str]
 _FLOATS = (ValType.F32, ValType.F64)
+_UNLIMITED = EnforcedLimits()
 
 
 class ImportType(NamedTuple):
@@ -46,6 +47,8 @@ def _decode(data: Source) -> ast.Module:
 
 def _check_limits(m: ast.Module, cfg: Config) -> None:
     lim = cfg.get_enforced_limits()
+    if lim == _UNLIMITED:
+        return
     counts = (
         ("max_types", len(m.types), "types"),
         ("max_functions", len(m.funcs) + sum(1 for i in m.imports if i.kind == ExternKind.FUNC), "functions"),
