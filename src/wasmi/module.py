@@ -169,14 +169,6 @@ class Module:
     def new(cls, engine: Engine, data: Source) -> Module:
         return cls(engine, data)
 
-    @classmethod
-    def _from_ast(cls, engine: Engine, module: ast.Module) -> Module:
-        self = cls.__new__(cls)
-        self.engine = engine
-        self._ast = module
-        self._compiled = _compile(engine, module)
-        return self
-
     @staticmethod
     def validate(engine: Engine, data: Source) -> None:
         """Check that ``data`` is a valid module for ``engine``; raises like the constructor."""

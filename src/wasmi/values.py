@@ -15,7 +15,7 @@ Where a Python value alone does not say its Wasm type (``Global.new``, ``Table.n
 from __future__ import annotations
 
 import enum
-from typing import Any, Callable, Dict, NamedTuple, Sequence, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Sequence
 
 from ._exec import numerics
 from ._syntax.types import FuncType as _FT
@@ -234,11 +234,6 @@ FROM_RAW: Dict[ValType, Callable[[Any], Any]] = {
 }
 
 
-def to_raw(t: ValType, v: Any) -> Any:
-    """Raises TypeError when ``v`` cannot be a ``t``."""
-    return TO_RAW[t](v)
-
-
 def _funcref_out(v: Any) -> Any:
     if v is None:
         return None
@@ -248,15 +243,3 @@ def _funcref_out(v: Any) -> Any:
 
 
 FROM_RAW[ValType.FUNCREF] = _funcref_out
-
-
-def from_raw(t: ValType, v: Any, store: Any = None) -> Any:
-    return FROM_RAW[t](v)
-
-
-def results_from_raw(types: Tuple[ValType, ...], r: Any, store: Any = None) -> Any:
-    if not types:
-        return None
-    if len(types) == 1:
-        return FROM_RAW[types[0]](r)
-    return tuple(FROM_RAW[t](v) for t, v in zip(types, r))

@@ -204,3 +204,30 @@ def test_value_wrappers() -> None:
     assert ExternRef(3).data() == 3 and repr(ExternRef(3)) == "ExternRef(3)"
     with pytest.raises(TypeError):
         wasmi.values.func_type([T.I32, "i64"], [])
+
+
+def test_reprs_equality_hashes_and_type_aliases() -> None:
+    engine = Engine()
+    s = Store(engine, {})
+    inst = Linker(engine).instantiate_and_start(s, Module(engine, """(module
+      (func (export "f") (param i32) (result i32) (local.get 0)) (memory (export "m") 1)
+      (table (export "t") 2 funcref) (global (export "g") (mut i64) (i64.const 1)))"""))
+    f, m = inst.get_func(s, "f"), inst.get_memory(s, "m")
+    t, g = inst.get_table(s, "t"), inst.get_global(s, "g")
+    # handles are re-made on each lookup; they compare and hash by the object they refer to
+    assert f == inst.get_func(s, "f") and hash(f) == hash(inst.get_func(s, "f")) and f != m
+    assert m == inst.get_memory(s, "m") and hash(m) == hash(inst.get_memory(s, "m"))
+    assert t == inst.get_table(s, "t") and hash(t) == hash(inst.get_table(s, "t")) and t != g
+    assert g == inst.get_global(s, "g") and hash(g) == hash(inst.get_global(s, "g")) and g != t
+    assert len({ExternType(GlobalType(T.I32, False)), ExternType(GlobalType(T.I32, False))}) == 1
+    assert f(s, 3) == 3  # calling the handle is Func.call
+    assert f.type() == f.ty(s) and m.type() == m.ty(s) and t.type() == t.ty(s) and g.type() == g.ty(s)
+    assert repr(f) == "<wasmi.Func [i32] -> [i32]>"
+    assert repr(f.typed(s, [T.I32], [T.I32])) == "<wasmi.TypedFunc [i32] -> [i32]>"
+    assert repr(m) == "<wasmi.Memory 1 pages>" and repr(t) == "<wasmi.Table funcref x2>"
+    assert repr(g) == "<wasmi.Global mut i64>" and repr(inst) == "<wasmi.Instance with 4 exports>"
+    assert repr(ExternType(GlobalType(T.I32, False))).startswith("ExternType(GlobalType(")
+    assert repr(s) == "<wasmi.Store data=dict>" and repr(engine).startswith("<wasmi.Engine Config(")
+    assert "consume_fuel=False" in repr(wasmi.Config())
+    assert repr(Module(engine, '(module (import "a" "b" (func)))')) == "<wasmi.Module 1 imports, 0 exports>"
+    assert hash(wasmi.EnforcedLimits.strict()) == hash(wasmi.EnforcedLimits.strict())
