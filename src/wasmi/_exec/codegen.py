@@ -19,7 +19,7 @@ format ourselves; other constants (NaN payloads, infinities) are namespace names
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
@@ -259,6 +259,7 @@ class FuncTranslator:
         self.consts = Consts(f"_k{func_index}_")
         self.fuel_line: Optional[int] = None
         self.fuel_count = 0
+        self.op_costs: Optional[Callable[[I.Op], int]] = None  # Config.fuel_costs; None: 1 per operator
         self.all_func_types = module.func_types()
         self.global_types = module.global_types()
         self.switch_ok = True  # the fallback translator turns switch lowering off
@@ -275,6 +276,9 @@ class FuncTranslator:
             raise TooComplex("indentation")
 
     # --- fuel ----------------------------------------------------------------------------------
+    def op_fuel(self, op: I.Op) -> int:
+        return 1 if self.op_costs is None else self.op_costs(op)
+
     def seg_start(self) -> None:
         if not self.fuel:
             return
@@ -567,12 +571,12 @@ class FuncTranslator:
         body = self.body
         # the cases run in different branches: nothing pending may depend on which one ran
         self.flush_all()
-        self.fuel_count += n + 1  # the n + 1 ``block`` operators
+        self.fuel_count += (n + 1) * self.op_fuel(I.BLOCK)  # the n + 1 ``block`` operators
         base_ctl = list(self.ctl)
         nest = [_Frame("block", len(self.stack), 0, 0, False) for _ in range(n + 1)]  # $c_n .. $c_0
         self.ctl.extend(nest)
         self.run_range(p0 + n + 1, q)  # the index computation
-        self.fuel_count += 1  # br_table
+        self.fuel_count += self.op_fuel(I.BR_TABLE)
         idx = self.pop()
         del self.ctl[len(base_ctl):]
         saved = [list(e) for e in self.stack]
@@ -633,7 +637,7 @@ class FuncTranslator:
     def step(self, op: I.Op, ins: tuple, targeted: bool) -> None:  # noqa: C901 - one dispatch
         name = op.name
         if op is not I.END and op is not I.ELSE:
-            self.fuel_count += 1
+            self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
         if name in _CONST_SHIFT_OPS and self.stack:
             k = _literal_int(self.stack[-1])
             if k is not None and self.const_shift(name, k):
@@ -1156,12 +1160,14 @@ def metered(src: str, func_index: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def translate_function(module: Module, func_index: int, fuel: bool) -> Tuple[str, Dict[str, Any]]:
+def translate_function(module: Module, func_index: int, fuel: bool,
+                       costs: Optional[Callable[[I.Op], int]] = None) -> Tuple[str, Dict[str, Any]]:
     """Python source defining ``_wasm_f{func_index}``, and the constants it refers to.
 
     Raises :class:`TooComplex` when the function's nesting exceeds CPython's compiler limits.
     """
     t = FuncTranslator(module, func_index, fuel)
+    t.op_costs = costs
     src = t.translate()
     if fuel:
         src = metered(src, func_index)

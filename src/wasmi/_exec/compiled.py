@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .._syntax.ast import Module
 from .codegen import TooComplex, translate_function
@@ -14,9 +14,11 @@ class CompiledModule:
     """``code_for(i)`` gives the code object defining ``_wasm_f{i}`` and its constants; source is
     generated once per module and fuel mode, whatever the number of instances."""
 
-    def __init__(self, module: Module, fuel: bool, eager: bool, memory_limit_pages: int = 65536) -> None:
+    def __init__(self, module: Module, fuel: bool, eager: bool, memory_limit_pages: int = 65536,
+                 costs: Optional[Callable[[Any], int]] = None) -> None:
         self.module = module
         self.fuel = fuel
+        self.costs = costs  # fuel per operator (Config.fuel_costs); None: 1 each
         self.eager = eager
         self.memory_limit_pages = memory_limit_pages
         self._cache: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
@@ -32,11 +34,11 @@ class CompiledModule:
         try:
             if FORCE_FALLBACK:
                 raise TooComplex("forced")
-            src, consts = translate_function(self.module, index, self.fuel)
+            src, consts = translate_function(self.module, index, self.fuel, self.costs)
             code = compile(src, f"<wasm function {index}>", "exec")
         except (TooComplex, SyntaxError, RecursionError, MemoryError):
             # over CPython's nesting limits (our counts, or the compiler's own verdict)
-            src, consts = translate_fallback(self.module, index, self.fuel)
+            src, consts = translate_fallback(self.module, index, self.fuel, self.costs)
         if code is None:
             code = compile(src, f"<wasm function {index}>", "exec")
         self.sources[index] = src

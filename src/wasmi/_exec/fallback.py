@@ -8,7 +8,7 @@ one dispatch per branch (docs/RATIONALE.md "Why a state-machine fallback?").
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple, cast
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
@@ -163,8 +163,10 @@ class FlatTranslator(FuncTranslator):
         self._state_tree(out, mid, hi, ind + 1)
 
 
-def translate_fallback(module: Module, func_index: int, fuel: bool) -> Tuple[str, Dict[str, Any]]:
+def translate_fallback(module: Module, func_index: int, fuel: bool,
+                       costs: Optional[Callable[[I.Op], int]] = None) -> Tuple[str, Dict[str, Any]]:
     t = FlatTranslator(module, func_index, fuel)
+    t.op_costs = costs
     src = t.translate()
     if fuel:
         src = metered(src, func_index)
