@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import wat
 from ._syntax.types import ExternKind
-from .config import CompilationMode, Config, EnforcedLimits, EnforcedLimitsError
+from .config import CompilationMode, Config, EnforcedLimits, EnforcedLimitsError, FuelCosts
 from .engine import Engine
 from .errors import (
     DecodeError,
@@ -58,6 +58,7 @@ __all__ = [
     "Config",
     "CompilationMode",
     "EnforcedLimits",
+    "FuelCosts",
     "Engine",
     "Store",
     "Module",

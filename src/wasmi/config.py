@@ -7,11 +7,12 @@ Each builder ``x(value)`` has a getter ``get_x()`` (wasmi's names, see docs/embe
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional
+from typing import Callable, Dict, FrozenSet, List, Mapping, Optional
 
+from ._syntax.instructions import OPS, Op
 from .errors import ValidationError
 
-__all__ = ["Config", "CompilationMode", "EnforcedLimits", "EnforcedLimitsError", "FEATURES"]
+__all__ = ["Config", "CompilationMode", "EnforcedLimits", "EnforcedLimitsError", "FuelCosts", "FEATURES"]
 
 
 class CompilationMode:
@@ -95,10 +96,71 @@ class EnforcedLimits:
         return hash(tuple(getattr(self, n) for n in _LIMIT_FIELDS))
 
 
+class FuelCosts:
+    """Fuel charged per Wasm operator when ``consume_fuel`` is on (docs/fuel.md).
+
+    ``base`` is every operator's cost (1, like wasmi's default); ``load``, ``store`` and ``call``
+    override it for memory loads, memory stores and ``call``/``call_indirect``; ``ops`` overrides single
+    operators by their text-format name (``{"i32.div_s": 5}``). ``end`` and ``else`` always cost 0.
+
+    Raises ValueError for a negative cost or an unknown operator name.
+    """
+
+    __slots__ = ("base", "load", "store", "call", "ops", "_table")
+
+    def __init__(self, base: int = 1, *, load: Optional[int] = None, store: Optional[int] = None,
+                 call: Optional[int] = None, ops: Optional[Mapping[str, int]] = None) -> None:
+        by_name = {op.name: op for op in OPS}
+        overrides = dict(ops or {})
+        for what, v in [("base", base), ("load", load), ("store", store), ("call", call)] + list(overrides.items()):
+            if v is not None and (not isinstance(v, int) or v < 0):
+                raise ValueError(f"the fuel cost of {what} must be a non-negative int, not {v!r}")
+        for name in overrides:
+            if name not in by_name:
+                raise ValueError(f"unknown operator {name!r} in FuelCosts(ops=...)")
+        self.base = base
+        self.load = load
+        self.store = store
+        self.call = call
+        self.ops = overrides
+        table: List[int] = []
+        for op in OPS:
+            cost = base
+            if load is not None and ".load" in op.name:
+                cost = load
+            elif store is not None and ".store" in op.name:
+                cost = store
+            elif call is not None and op.name in ("call", "call_indirect"):
+                cost = call
+            table.append(overrides.get(op.name, cost))
+        self._table = table
+
+    def cost(self, op: Op) -> int:
+        """The fuel ``op`` costs."""
+        return self._table[op.index]
+
+    def is_default(self) -> bool:
+        return all(c == 1 for c in self._table)
+
+    def cost_function(self) -> Optional[Callable[[Op], int]]:
+        """None when every operator costs 1 (the engine's built-in rule), else ``cost``."""
+        return None if self.is_default() else self.cost
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FuelCosts) and other._table == self._table
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._table))
+
+    def __repr__(self) -> str:
+        return f"FuelCosts(base={self.base}, load={self.load}, store={self.store}, call={self.call}, ops={self.ops})"
+
+
 class Config:
     """Engine settings (all keyword arguments; defaults in brackets).
 
     * ``consume_fuel`` [False] — meter execution (docs/fuel.md); stores then start with 0 fuel.
+    * ``fuel_costs`` [1 per operator] — a :class:`FuelCosts`.
     * ``compilation_mode`` ["lazy_translation"] — ``"lazy_translation"``: a function is translated to
       Python on its first call; ``"eager"``: all functions when instantiated; ``"lazy"``: like
       lazy_translation (validation is always done up front).
@@ -117,16 +179,18 @@ class Config:
     """
 
     __slots__ = ("_fuel", "_mode", "_depth", "_pages", "_features", "_multi_value", "_mutable_global",
-                 "_floats", "_ignore_custom", "_limits")
+                 "_floats", "_ignore_custom", "_limits", "_costs")
 
     def __init__(self, consume_fuel: bool = False, compilation_mode: str = "lazy_translation",
                  max_call_depth: int = 1024, max_memory_pages: int = 65536, *,
                  sign_extension: bool = True, saturating_float_to_int: bool = True, bulk_memory: bool = True,
                  reference_types: bool = True, simd: bool = True, multi_value: bool = True,
                  mutable_global: bool = True, floats: bool = True, ignore_custom_sections: bool = False,
-                 enforced_limits: Optional[EnforcedLimits] = None) -> None:
+                 enforced_limits: Optional[EnforcedLimits] = None,
+                 fuel_costs: Optional[FuelCosts] = None) -> None:
         self._features: Dict[str, bool] = {}
         self.consume_fuel(consume_fuel)
+        self.fuel_costs(fuel_costs if fuel_costs is not None else FuelCosts())
         self.compilation_mode(compilation_mode)
         self.max_call_depth(max_call_depth)
         self.max_memory_pages(max_memory_pages)
@@ -144,6 +208,13 @@ class Config:
     # --- builders (wasmi's names) ---------------------------------------------------------------
     def consume_fuel(self, enable: bool) -> Config:
         self._fuel = bool(enable)
+        return self
+
+    def fuel_costs(self, costs: FuelCosts) -> Config:
+        """Raises TypeError unless ``costs`` is a FuelCosts."""
+        if not isinstance(costs, FuelCosts):
+            raise TypeError("fuel_costs must be a wasmi.FuelCosts")
+        self._costs = costs
         return self
 
     def compilation_mode(self, mode: str) -> Config:
@@ -215,6 +286,9 @@ class Config:
     # --- getters --------------------------------------------------------------------------------
     def get_consume_fuel(self) -> bool:
         return self._fuel
+
+    def get_fuel_costs(self) -> FuelCosts:
+        return self._costs
 
     def get_compilation_mode(self) -> str:
         return self._mode

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .config import CompilationMode, Config, EnforcedLimits, EnforcedLimitsError
+from .config import CompilationMode, Config, EnforcedLimits, EnforcedLimitsError, FuelCosts
 
-__all__ = ["Config", "Engine", "CompilationMode", "EnforcedLimits", "EnforcedLimitsError"]
+__all__ = ["Config", "Engine", "CompilationMode", "EnforcedLimits", "EnforcedLimitsError", "FuelCosts"]
 
 
 class Engine:

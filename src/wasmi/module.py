@@ -217,5 +217,5 @@ class Module:
 def _compile(engine: Engine, module: ast.Module) -> CompiledModule:
     cfg = engine._config
     return CompiledModule(module, cfg.get_consume_fuel(), cfg.get_compilation_mode() == "eager",
-                          cfg.get_max_memory_pages())
+                          cfg.get_max_memory_pages(), cfg.get_fuel_costs().cost_function())
 

@@ -131,3 +131,44 @@ def test_context_must_be_store_or_caller() -> None:
     inst = Linker(engine).instantiate_and_start(store, Module(engine, '(module (memory (export "m") 1))'))
     with pytest.raises(TypeError, match="Store or wasmi.Caller"):
         inst.get_memory(object(), "m")
+
+
+def _fuel_used(costs: wasmi.FuelCosts, wat: str, *args: int) -> int:
+    engine = Engine(Config(consume_fuel=True, fuel_costs=costs))
+    store = Store(engine)
+    f = Linker(engine).instantiate_and_start(store, Module(engine, wat)).get_func(store, "f")
+    store.set_fuel(10_000)
+    f.call(store, *args)
+    return 10_000 - store.get_fuel()
+
+
+def test_fuel_costs_per_operator() -> None:
+    # one straight-line segment: i32.const, i32.const, i32.add (end is free)
+    add = '(module (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))'
+    assert _fuel_used(wasmi.FuelCosts(), add) == 3
+    assert _fuel_used(wasmi.FuelCosts(base=2), add) == 6
+    assert _fuel_used(wasmi.FuelCosts(ops={"i32.add": 10}), add) == 12
+    assert _fuel_used(wasmi.FuelCosts(base=0), add) == 0
+    # local.get, i32.load / i32.store, call: the categories
+    mem = '''(module (memory 1) (func $g)
+      (func (export "f") (param i32) (i32.store (local.get 0) (i32.load (local.get 0))) (call $g)))'''
+    assert _fuel_used(wasmi.FuelCosts(), mem, 0) == 5
+    assert _fuel_used(wasmi.FuelCosts(load=7, store=11, call=13), mem, 0) == 2 + 7 + 11 + 13
+    # a switch (br_table over nested blocks) is lowered specially and still charges its blocks
+    switch = '''(module (func (export "f") (param i32)
+      (block (block (block (br_table 0 1 2 (local.get 0)))))))'''
+    assert _fuel_used(wasmi.FuelCosts(ops={"block": 4}), switch, 1) - _fuel_used(wasmi.FuelCosts(), switch, 1) == 9
+    assert _fuel_used(wasmi.FuelCosts(ops={"br_table": 6}), switch, 1) - _fuel_used(wasmi.FuelCosts(), switch, 1) == 5
+
+
+def test_fuel_costs_settings() -> None:
+    c = Config().fuel_costs(wasmi.FuelCosts(base=3))
+    assert c.get_fuel_costs() == wasmi.FuelCosts(base=3) and Config().get_fuel_costs().is_default()
+    assert hash(wasmi.FuelCosts(call=2)) == hash(wasmi.FuelCosts(call=2))
+    assert "base=3" in repr(wasmi.FuelCosts(base=3))
+    with pytest.raises(ValueError, match="unknown operator"):
+        wasmi.FuelCosts(ops={"i32.nope": 1})
+    with pytest.raises(ValueError):
+        wasmi.FuelCosts(base=-1)
+    with pytest.raises(TypeError):
+        Config().fuel_costs(3)  # type: ignore[arg-type]
