@@ -236,7 +236,7 @@ class Table(Extern):
     @staticmethod
     def _raw(elem: ValType, v: Any, store: Any) -> Any:
         r = TO_RAW[elem](v)
-        if elem is ValType.FUNCREF and r is not None and r.store_id != id(store):
+        if elem is ValType.FUNCREF and r is not None and r.store_id != store._uid:
             raise WasmiError("object used with the wrong store (it belongs to another wasmi.Store)")
         return r
 
@@ -335,7 +335,7 @@ class Global(Extern):
         if not isinstance(ty, GlobalType):
             raise TypeError("Global needs a wasmi.GlobalType")
         raw = TO_RAW[ty.valtype](value)
-        if ty.valtype is ValType.FUNCREF and raw is not None and raw.store_id != id(store):
+        if ty.valtype is ValType.FUNCREF and raw is not None and raw.store_id != store._uid:
             raise WasmiError("object used with the wrong store (it belongs to another wasmi.Store)")
         self._gi = GlobalInstance(GlobalType(ty.valtype, bool(ty.mutable)), raw)
         self._store: Optional[Store[Any]] = store
@@ -374,7 +374,7 @@ class Global(Extern):
         if not t.mutable:
             raise WasmiError("cannot set an immutable global")
         raw = TO_RAW[t.valtype](value)
-        if t.valtype is ValType.FUNCREF and raw is not None and raw.store_id != id(store):
+        if t.valtype is ValType.FUNCREF and raw is not None and raw.store_id != store._uid:
             raise WasmiError("object used with the wrong store (it belongs to another wasmi.Store)")
         self._gi.value = raw
 

@@ -179,7 +179,7 @@ def make_host(store: Store[Any], ft: FuncType, fn: Callable[..., Any], form: str
     def binder(instance: Any) -> Callable[..., Any]:
         return make(fn, Caller(store, instance))  # type: ignore[no-any-return]
 
-    fi = FuncInstance(ft, binder(None), host=fn, store_id=id(store))
+    fi = FuncInstance(ft, binder(None), host=fn, store_id=store._uid)
     fi.binder = binder
     return fi
 
@@ -292,7 +292,7 @@ _RES_OUT = {
 
 def _funcref_arg(v: Any, store: Store[Any]) -> Any:
     fi = TO_RAW[ValType.FUNCREF](v)
-    if fi is not None and fi.store_id != id(store):
+    if fi is not None and fi.store_id != store._uid:
         raise WasmiError(_WRONG_STORE)
     return fi
 
@@ -386,7 +386,7 @@ class Func(Extern):
     def ty(self, ctx: Any) -> FuncType:
         """The function's type. Raises WasmiError for another store's context."""
         store = ctx if type(ctx) is Store else as_store(ctx)
-        if self._fi.store_id != id(store):
+        if self._fi.store_id != store._uid:
             raise WasmiError(_WRONG_STORE)
         return self._fi.type
 
@@ -403,7 +403,7 @@ class Func(Extern):
         fi = self._fi
         if type(ctx) is not Store:
             ctx = as_store(ctx)
-        if fi.store_id != id(ctx):
+        if fi.store_id != ctx._uid:
             raise WasmiError(_WRONG_STORE)
         invoke = fi.conv
         if invoke is None:

@@ -42,11 +42,11 @@ def unwrap_extern(ext: Any) -> Any:
 
 
 def extern_store_id(ext: Extern) -> Optional[int]:
-    """id() of the store an API handle belongs to (None: not known)."""
+    """The serial (Store._uid) of the store an API handle belongs to (None: not known)."""
     if isinstance(ext, Func):
         return ext._fi.store_id
     store = getattr(ext, "_store", None)
-    return None if store is None else id(store)
+    return None if store is None else store._uid
 
 
 class Export(NamedTuple):

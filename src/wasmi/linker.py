@@ -185,7 +185,7 @@ class Linker:
                 raw = item.for_store(store)
             else:
                 sid = extern_store_id(item)
-                if sid is not None and sid != id(store):
+                if sid is not None and sid != store._uid:
                     raise LinkError(f"import {where}: the definition belongs to another store")
                 raw = unwrap_extern(item)
             _check_kind(imp, raw, m, where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Generic, List, TypeVar
 
 from .engine import Engine
@@ -11,6 +12,9 @@ __all__ = ["Store", "as_store"]
 
 T = TypeVar("T")
 
+# Store identity for "wrong store" checks: a serial, not id(), which a dead store's successor may reuse.
+_serials = itertools.count(1)
+
 
 class Store(Generic[T]):
     """``Store(engine, data=None)``.
@@ -19,7 +23,7 @@ class Store(Generic[T]):
     functions see it as ``caller.data``). ``engine`` is the engine the store was made for.
     """
 
-    __slots__ = ("engine", "data", "_fuel", "_depth", "__weakref__")
+    __slots__ = ("engine", "data", "_fuel", "_depth", "_uid", "__weakref__")
 
     def __init__(self, engine: Engine, data: T = None) -> None:  # type: ignore[assignment]
         if not isinstance(engine, Engine):
@@ -30,6 +34,7 @@ class Store(Generic[T]):
         self._fuel: List[int] = [0]
         # the engine's config is a private copy that never changes: read once for every call
         self._depth: int = engine._config._depth
+        self._uid: int = next(_serials)
 
     def _check_fuel(self) -> None:
         if not self.engine._config._fuel:

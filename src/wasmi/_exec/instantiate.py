@@ -200,7 +200,7 @@ def instantiate(compiled: CompiledModule, store: Any,
     for imp, ext in zip(module.imports, externs):
         match_import(imp, ext, module)
     inst = ModuleInstance(compiled, store)
-    sid = id(store)
+    sid = store._uid
     for imp, ext in zip(module.imports, externs):
         k = imp.kind
         if k == ExternKind.FUNC:
