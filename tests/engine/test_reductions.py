@@ -11,9 +11,10 @@ import pytest
 from wasmi import Engine, Linker, Module, Store
 from wasmi._exec import numerics as N
 
-EDGES = [0, 1, 2, 0x7F, 0xFF, 0x100, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0x80000001, 0xFFFFFFA0, 0xFFFFFFFF,
+EDGES = [0, 1, 2, 0x7F, 0xFF, 0x100, 0xFFFF, 0x10000, 0x7FFFFFFF, 0x80000000, 0x80000001, 0xFFFFFFA0, 0xFFFFFFFF,
          12345678, 0xDEADBEEF]
-E64 = [0, 1, -1, 0x7FFFFFFFFFFFFFFF, -0x8000000000000000, 0xFFFFFFFF, -0x100000000, 0x123456789ABCDEF]
+E64 = [0, 1, -1, 0x7FFFFFFFFFFFFFFF, -0x8000000000000000, 0xFFFFFFFF, -0x100000000, 0x123456789ABCDEF,
+       -0x123456789ABCDEF, 0x4000000000000000]
 
 WAT = """(module
   (memory 1)
@@ -51,6 +52,23 @@ WAT = """(module
       (local.get 1)))
   (func (export "or_rot") (param i32 i32) (result i32)
     (i32.or (i32.rotl (local.get 0) (i32.const 8)) (i32.rotr (local.get 1) (i32.const 8))))
+  (func $put (param i32 i32)
+    (i32.store (i32.const 64) (local.get 0)) (i32.store (i32.const 68) (local.get 1)))
+  (func (export "dot") (param i32 i32) (result i32)
+    (call $put (local.get 0) (local.get 1))
+    (i32.add (i32.mul (i32.load (i32.const 64)) (i32.load (i32.const 68)))
+             (i32.mul (i32.load (i32.const 68)) (i32.load (i32.const 68)))))
+  (func (export "sq_eq") (param i32 i32) (result i32)
+    (call $put (local.get 0) (local.get 1))
+    (i32.eq (i32.mul (i32.load (i32.const 64)) (i32.load (i32.const 64)))
+            (i32.mul (i32.load (i32.const 68)) (i32.load (i32.const 68)))))
+  (func (export "sq_ret") (param i32 i32) (result i32)
+    (call $put (local.get 0) (local.get 1))
+    (i32.mul (i32.load (i32.const 64)) (i32.load (i32.const 64)))
+    (i32.mul (i32.load (i32.const 68)) (i32.load (i32.const 68)))
+    (drop))
+  (func (export "rotl64") (param i64 i64) (result i64)
+    (i64.xor (i64.rotl (local.get 0) (i64.const 13)) (i64.rotr (local.get 1) (i64.const 7))))
   (func (export "rot_sum") (param i32 i32) (result i32)
     (i32.rotl (i32.add (local.get 0) (local.get 1)) (i32.const 3))))"""
 
@@ -81,6 +99,12 @@ def _expected(name: str, a: int, b: int) -> int:
         return add(xor(xor(rotr(a, 6), rotl(a, 21)), rotr(a, 25)), b)
     if name == "or_rot":
         return n["i32.or"](rotl(a, 8), rotr(b, 8))
+    if name == "dot":
+        return add(mul(a, b), mul(b, b))
+    if name == "sq_eq":
+        return int(mul(a, a) == mul(b, b))
+    if name == "sq_ret":
+        return mul(a, a)
     if name == "rot_sum":
         return rotl(add(a, b), 3)
     raise KeyError(name)
@@ -94,6 +118,9 @@ def _expected64(name: str, a: int, b: int) -> int:
         return mul & 0xFFFFFFFFFF
     if name == "and64_neg":
         return N.FUNCS["i64.and"](mul, -2)
+    if name == "rotl64":
+        n = N.FUNCS
+        return n["i64.xor"](n["i64.rotl"](a, 13), n["i64.rotr"](b, 7))
     if name == "store32_i64":
         return N.FUNCS["i64.add"](a, b) & 0xFFFFFFFF
     raise KeyError(name)
@@ -116,7 +143,7 @@ def inst(request):
 
 
 I32_NAMES = ["add_neg", "neg_add", "sub_big", "sum_and_lit", "sum_and_var", "sum_and_sum", "store8_sum",
-             "store16_mul", "copy_byte", "sigma", "or_rot", "rot_sum"]
+             "store16_mul", "copy_byte", "sigma", "or_rot", "rot_sum", "dot", "sq_eq", "sq_ret"]
 ONE_ARG = {"add_neg", "neg_add", "sub_big", "copy_byte"}
 
 
@@ -131,7 +158,7 @@ def test_i32_shortcuts_match_the_exact_functions(inst, name: str) -> None:
         assert got == _expected(name, a, b), (name, a, b)
 
 
-@pytest.mark.parametrize("name", ["wrap_mul", "and64_mul", "and64_neg", "store32_i64"])
+@pytest.mark.parametrize("name", ["wrap_mul", "and64_mul", "and64_neg", "store32_i64", "rotl64"])
 def test_i64_shortcuts_match_the_exact_functions(inst, name: str) -> None:
     store, instance = inst
     f = instance.get_func(store, name)

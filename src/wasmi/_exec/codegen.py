@@ -344,9 +344,24 @@ class FuncTranslator:
         for j in range(min(k, len(self.stack))):
             d = self.stack[j][1]
             if d is not None and name in d:
-                self.materialize(j)
+                self.spill(j)
         if expr != name:
             self.emit(f"{name} = {expr}")
+
+    def spill(self, j: int) -> None:
+        """Save pending entry ``j`` into its slot because an operand it reads is about to change. An
+        i32 wrapping result is saved unreduced and its mask stays pending, so a later sum can still
+        fuse it (a dot product's masked products become one mask for the sum)."""
+        e = self.stack[j]
+        un = self.reducible.get(e[0])
+        if un is None or "0xFFFFFFFFFFFFFFFF" in e[0]:
+            self.materialize(j)
+            return
+        slot = f"s{j}"
+        self.write_slot(j, un)
+        e[0] = f"({slot} & 0xFFFFFFFF)"
+        e[1] = frozenset((slot,))
+        self.reducible[e[0]] = slot
 
     def materialize(self, j: int) -> None:
         e = self.stack[j]
@@ -919,7 +934,8 @@ class FuncTranslator:
             self.reducible[self.stack[-1][0]] = f"(({x[0]} << {k}) | ({x[0]} >> {32 - k}))"
             return True
         else:
-            tpl = (f"(_nt - 0x10000000000000000 if (_nt := ((({{0}} & 0xFFFFFFFFFFFFFFFF) << {k})"
+            # the final mask keeps only low bits: a negative {0} may be shifted left unmasked
+            tpl = (f"(_nt - 0x10000000000000000 if (_nt := (({{0}} << {k})"
                    f" | (({{0}} & 0xFFFFFFFFFFFFFFFF) >> {64 - k})) & 0xFFFFFFFFFFFFFFFF)"
                    " > 0x7FFFFFFFFFFFFFFF else _nt)")
         self.push_pure(tpl, [x])
