@@ -31,6 +31,7 @@ from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
 _B_NONE = 1000  # "no branch pending" for ``_b``: above every 2 * loop index + 1
+DEFER_PURE_SEGMENTS = True  # tests turn it off to compare with plain per-segment charging
 MAX_EXPR = 240  # keeps paren nesting and operator chains far below CPython's limits
 
 _STRUCT_NAMES = {
@@ -118,6 +119,9 @@ _I64_FUSED = {
 _BITWISE_I32 = {"i32.xor": "({0} ^ {1})", "i32.or": "({0} | {1})"}
 _MASKERS = frozenset(("i32.and", "i64.and", "i32.wrap_i64"))
 _MASK_BITS = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
+# operators whose effects a trap makes unobservable (locals die with the trapping call stack)
+_UNOBSERVABLE = frozenset((I.LOCAL_GET, I.LOCAL_SET, I.LOCAL_TEE, I.I32_CONST, I.I64_CONST, I.F32_CONST,
+                           I.F64_CONST, I.DROP, I.NOP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.IF, I.END))
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -154,7 +158,7 @@ class _Frame:
     __slots__ = (
         "kind", "base", "nparams", "nresults", "arity", "py_loop", "loop_index", "indent",
         "unreachable", "has_else", "then_reachable", "body_start", "targeted", "end_pc", "tail",
-        "direct_exit", "wrapper",
+        "direct_exit", "wrapper", "deferred",
     )
 
     def __init__(self, kind: str, base: int, nparams: int, nresults: int, targeted: bool) -> None:
@@ -175,6 +179,7 @@ class _Frame:
         self.tail = False  # an ``if`` right before the function's end: its arms return directly
         self.direct_exit = False  # some branch leaves it by breaking out of its last inner loop
         self.wrapper = False  # a block around exactly one loop, left by breaking out of that loop
+        self.deferred = 0  # fuel of the pure segment before this ``if``, charged in its arms
 
 
 def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
@@ -208,6 +213,23 @@ def _find_targets(body: List[tuple]) -> Tuple[Dict[int, set], Dict[int, int]]:
                 if d < len(stack):
                     targeted.setdefault(stack[-1 - d], set()).add(pc)
     return targeted, ends
+
+
+def _ifs_with_else(body: List[tuple]) -> set:
+    """Indices of the ``if`` instructions that have an ``else``."""
+    out = set()
+    stack: List[int] = []
+    for pc, ins in enumerate(body):
+        op = ins[0]
+        if op is I.BLOCK or op is I.LOOP or op is I.IF:
+            stack.append(pc)
+        elif op is I.ELSE:
+            if stack:
+                out.add(stack[-1])
+        elif op is I.END:
+            if stack:
+                stack.pop()
+    return out
 
 
 def _wrapper_blocks(body: List[tuple], targeted: Dict[int, set], ends: Dict[int, int]) -> set:
@@ -274,6 +296,8 @@ class FuncTranslator:
         self.consts = Consts(f"_k{func_index}_")
         self.fuel_line: Optional[int] = None
         self.fuel_count = 0
+        self.seg_deferred = 0  # see seg_start
+        self.seg_pure = False  # the open segment has only operators whose effects die with a trap
         self.op_costs: Optional[Callable[[I.Op], int]] = None  # Config.fuel_costs; None: 1 per operator
         self.all_func_types = module.func_types()
         self.global_types = module.global_types()
@@ -294,24 +318,35 @@ class FuncTranslator:
     def op_fuel(self, op: I.Op) -> int:
         return 1 if self.op_costs is None else self.op_costs(op)
 
-    def seg_start(self) -> None:
+    def seg_start(self, deferred: int = 0) -> None:
+        """Open a fuel segment; ``deferred`` is the cost of the pure segment before it, charged here
+        (docs/RATIONALE.md "Why defer a pure segment's fuel into the if arms?")."""
         if not self.fuel:
             return
         self.seg_end()
         self.fuel_line = len(self.lines)
         self.emit("")  # patched by seg_end
         self.fuel_count = 0
+        self.seg_deferred = deferred
+        self.seg_pure = not deferred
 
     def seg_end(self) -> None:
         if self.fuel_line is None:
             return
         ind, _ = self.lines[self.fuel_line]
-        n = self.fuel_count
-        if n:
+        d = self.seg_deferred
+        n = self.fuel_count + d
+        if d:
+            # short of n: the deferred segment is paid if it can be (it ran, unobservably), then trap
+            self.lines[self.fuel_line] = (
+                ind, f"if _fu < {n}: _fu -= ({d} if _fu >= {d} else 0); _oof()\n" + "\t" * ind + f"_fu -= {n}")
+        elif n:
             self.lines[self.fuel_line] = (ind, f"if _fu < {n}: _oof()\n" + "\t" * ind + f"_fu -= {n}")
         else:
             self.lines[self.fuel_line] = (ind, "pass")
         self.fuel_line = None
+        self.seg_deferred = 0
+        self.seg_pure = False
 
     # --- stack -------------------------------------------------------------------------------
     def push(self, expr: str, deps: Optional[frozenset]) -> None:
@@ -500,6 +535,7 @@ class FuncTranslator:
         ft = self.ftype
         body = self.func.body
         targeted, self.ends = _find_targets(body)
+        self.ifs_with_else = _ifs_with_else(body)
         self.wrappers = _wrapper_blocks(body, targeted, self.ends)
         self.body_len = len(body)
         params = [f"l{i}" for i in range(len(ft.params))]
@@ -601,6 +637,7 @@ class FuncTranslator:
         body = self.body
         # the cases run in different branches: nothing pending may depend on which one ran
         self.flush_all()
+        self.seg_pure = False
         self.fuel_count += (n + 1) * self.op_fuel(I.BLOCK)  # the n + 1 ``block`` operators
         base_ctl = list(self.ctl)
         nest = [_Frame("block", len(self.stack), 0, 0, False) for _ in range(n + 1)]  # $c_n .. $c_0
@@ -668,6 +705,8 @@ class FuncTranslator:
         name = op.name
         if op is not I.END and op is not I.ELSE:
             self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
+        if self.seg_pure and op not in _UNOBSERVABLE and name not in PURE:
+            self.seg_pure = False
         if name in _CONST_SHIFT_OPS and self.stack:
             k = _literal_int(self.stack[-1])
             if k is not None and self.const_shift(name, k):
@@ -1099,7 +1138,14 @@ class FuncTranslator:
         f.indent = self.indent
         f.body_start = len(self.lines)
         self.ctl.append(f)
-        if kind != "block":
+        if (DEFER_PURE_SEGMENTS and kind == "if" and self.seg_pure and not f.targeted and self.pc in self.ifs_with_else
+                and self.fuel_line is not None):
+            # the segment so far cannot trap or change anything a trap leaves visible: both arms
+            # charge it with their own cost, one check instead of two
+            f.deferred = self.fuel_count
+            self.fuel_count = 0
+            self.seg_start(f.deferred)
+        elif kind != "block":
             self.seg_start()
 
     def close_body(self, f: _Frame) -> None:
@@ -1130,7 +1176,7 @@ class FuncTranslator:
         self.emit("else:")
         self.open_indent()
         f.body_start = len(self.lines)
-        self.seg_start()
+        self.seg_start(f.deferred)
 
     def do_end(self) -> None:
         f = self.ctl[-1]
