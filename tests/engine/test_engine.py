@@ -26,7 +26,18 @@ def _inst(wat: str, config: Config = None, linker_setup=None):
     return store, inst
 
 
-@pytest.fixture(params=["direct", "worker-thread"])
+def _direct_param():
+    from wasmi._exec import guest
+
+    # before CPython 3.11 (and on PyPy) every Python call uses C stack: deep guest recursion on the
+    # calling thread overflows it (a segfault), which is why the engine never runs guests there
+    return pytest.param(
+        "direct",
+        marks=pytest.mark.skipif(not guest.DIRECT, reason="direct mode is only used on CPython >= 3.11"),
+    )
+
+
+@pytest.fixture(params=[_direct_param(), "worker-thread"])
 def guest_mode(request, monkeypatch):
     from wasmi._exec import guest
 
