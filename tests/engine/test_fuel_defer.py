@@ -36,6 +36,18 @@ WAT = """(module
               (local.set 0 (i32.add (local.get 0) (i32.const 1)))))
       (br $top)))
     (global.get $g))
+  (func (export "brif_loop") (param i32) (result i32)
+    (local i32)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get 1) (local.get 0)))
+      (i32.store8 (local.get 1) (i32.const 1))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br $top)))
+    (block $out (result i32)
+      (br_if $out (i32.const 5) (i32.eqz (local.get 0)))
+      (drop)
+      (global.set $g (local.get 1))
+      (i32.const 6)))
   (func (export "store_then_if") (param i32) (result i32)
     (i32.store (i32.const 8) (i32.add (local.get 0) (i32.const 1)))
     (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2))))
@@ -44,7 +56,7 @@ WAT = """(module
       (then (i32.div_u (i32.const 1) (i32.sub (local.get 0) (i32.const 1))))
       (else (i32.load (i32.const 70000))))))"""
 
-CASES = [("fib", 5), ("fib", 1), ("arms", 3), ("arms", 4), ("loop", 3), ("store_then_if", 5), ("trap_in_arm", 1),
+CASES = [("fib", 5), ("fib", 1), ("arms", 3), ("arms", 4), ("loop", 3), ("store_then_if", 5), ("brif_loop", 6), ("brif_loop", 0), ("trap_in_arm", 1),
          ("trap_in_arm", 0), ("trap_in_arm", 2)]
 
 

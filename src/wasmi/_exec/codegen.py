@@ -121,7 +121,8 @@ _MASKERS = frozenset(("i32.and", "i64.and", "i32.wrap_i64"))
 _MASK_BITS = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
 # operators whose effects a trap makes unobservable (locals die with the trapping call stack)
 _UNOBSERVABLE = frozenset((I.LOCAL_GET, I.LOCAL_SET, I.LOCAL_TEE, I.I32_CONST, I.I64_CONST, I.F32_CONST,
-                           I.F64_CONST, I.DROP, I.NOP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.IF, I.END))
+                           I.F64_CONST, I.DROP, I.NOP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.IF, I.END,
+                           I.BR_IF))
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -901,11 +902,21 @@ class FuncTranslator:
             return
         if op is I.BR_IF:
             c = self.pop()
+            d = 0
+            if DEFER_PURE_SEGMENTS and self.seg_pure and self.fuel_line is not None:
+                # a pure segment ending here (a loop's exit test): the taken branch charges it, the
+                # fall-through segment adds it to its own charge
+                d = self.fuel_count
+                self.fuel_count = 0
+                self.seg_end()
             self.emit(f"if {c[0]}:")
             self.open_indent()
+            if d:
+                self.emit(f"if _fu < {d}: _oof()")
+                self.emit(f"_fu -= {d}")
             self.branch_code(ins[1])
             self.indent -= 1
-            self.seg_start()
+            self.seg_start(d)
             return
         if op is I.BR_TABLE:
             self.do_br_table(ins)
