@@ -737,9 +737,9 @@ class FuncTranslator:
             elif name in _BITWISE_I32 and all(a[1] is not None and a[0] in self.reducible for a in args):
                 # both sides unreduced (rotates in hashes): one mask for the result instead of one each
                 un = _BITWISE_I32[name].format(*[self.reducible[a[0]] for a in args])
-                rule = _BITS_RULES[name]
+                bits = _BITS_RULES[name]([_bits(a) for a in args])
                 self.push_pure("(" + un + " & 0xFFFFFFFF)", args)
-                self.stack[-1].append(rule([_bits(a) for a in args]))
+                self.stack[-1].append(bits)
                 self.reducible[self.stack[-1][0]] = un
                 return
             if name in _FUSE_CONSUMERS:
