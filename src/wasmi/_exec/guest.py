@@ -159,17 +159,7 @@ def _call_direct(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) ->
     local.reentry = 0
     try:
         sys.setrecursionlimit(_depth() + max_depth + _MARGIN)
-        try:
-            return fn(*args)
-        except Trap:
-            raise
-        except RecursionError:
-            err = Trap(TrapCode.StackOverflow)
-        except (struct.error, IndexError):
-            err = Trap(TrapCode.MemoryOutOfBounds)
-        except MemoryError:
-            err = Trap(TrapCode.OutOfSystemMemory)
-        raise err  # outside the handlers: no traceback chain through every guest frame
+        return _run_checked(fn, args)
     finally:
         local.in_guest = False
         sys.setrecursionlimit(old)
