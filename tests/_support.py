@@ -40,6 +40,20 @@ def wasm_tools() -> Optional[str]:
     return shutil.which("wasm-tools")
 
 
+# `wasm-tools smith` restricted to the WebAssembly 2.0 features (SIMD included), one memory.
+SMITH_WASM2_FLAGS = [
+    "--bulk-memory-enabled", "true", "--reference-types-enabled", "true", "--simd-enabled", "true",
+    "--multi-value-enabled", "true", "--saturating-float-to-int-enabled", "true",
+    "--sign-extension-ops-enabled", "true",
+    "--exceptions-enabled", "false", "--gc-enabled", "false", "--tail-call-enabled", "false",
+    "--memory64-enabled", "false", "--threads-enabled", "false", "--relaxed-simd-enabled", "false",
+    "--extended-const-enabled", "false", "--custom-page-sizes-enabled", "false",
+    "--wide-arithmetic-enabled", "false", "--shared-everything-threads-enabled", "false",
+    "--custom-descriptors-enabled", "false", "--compact-imports-enabled", "false",
+    "--max-memories", "1",
+]
+
+
 _CACHE = Path(os.environ.get("WASMI_TEST_CACHE", Path(tempfile.gettempdir()) / "wasmi-py-test-cache"))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import pytest
-from _support import wasm_tools
+from _support import SMITH_WASM2_FLAGS, wasm_tools
 from test_text_spec import _strip_custom
 
 from wasmi.wat import parse_str
@@ -22,17 +22,7 @@ from wasmi.wat import parse_str
 TOOL = wasm_tools()
 pytestmark = pytest.mark.skipif(TOOL is None, reason="wasm-tools is not installed")
 
-SMITH_FLAGS = [
-    "--bulk-memory-enabled", "true", "--reference-types-enabled", "true", "--simd-enabled", "true",
-    "--multi-value-enabled", "true", "--saturating-float-to-int-enabled", "true",
-    "--sign-extension-ops-enabled", "true",
-    "--exceptions-enabled", "false", "--gc-enabled", "false", "--tail-call-enabled", "false",
-    "--memory64-enabled", "false", "--threads-enabled", "false", "--relaxed-simd-enabled", "false",
-    "--extended-const-enabled", "false", "--custom-page-sizes-enabled", "false",
-    "--wide-arithmetic-enabled", "false", "--shared-everything-threads-enabled", "false",
-    "--custom-descriptors-enabled", "false", "--compact-imports-enabled", "false",
-    "--max-memories", "1",
-]
+SMITH_FLAGS = SMITH_WASM2_FLAGS
 STYLES = ([], ["--name-unnamed"], ["--fold-instructions", "--name-unnamed"])
 BASE_SEED = 7100
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 import pytest
-from _support import REPO, wasm_tools
+from _support import REPO, SMITH_WASM2_FLAGS, wasm_tools
 
 from wasmi import DecodeError, ValidationError
 from wasmi._syntax.instructions import OPS, Imm
@@ -50,17 +50,7 @@ def _native_tool() -> Optional[str]:
 TOOL = _native_tool()
 pytestmark = pytest.mark.skipif(TOOL is None, reason="wasm-tools is not installed")
 
-SMITH_FLAGS = [
-    "--bulk-memory-enabled", "true", "--reference-types-enabled", "true", "--simd-enabled", "true",
-    "--multi-value-enabled", "true", "--saturating-float-to-int-enabled", "true",
-    "--sign-extension-ops-enabled", "true",
-    "--exceptions-enabled", "false", "--gc-enabled", "false", "--tail-call-enabled", "false",
-    "--memory64-enabled", "false", "--threads-enabled", "false", "--relaxed-simd-enabled", "false",
-    "--extended-const-enabled", "false", "--custom-page-sizes-enabled", "false",
-    "--wide-arithmetic-enabled", "false", "--shared-everything-threads-enabled", "false",
-    "--custom-descriptors-enabled", "false", "--compact-imports-enabled", "false",
-    "--max-memories", "1", "--max-imports", "6",
-]
+SMITH_FLAGS = [*SMITH_WASM2_FLAGS, "--max-imports", "6"]
 BASE_SEED = 20260
 SIMPLE_OPS = [op for op in OPS if op.prefix is None and op.imm == Imm.NONE and op.name not in ("else", "end")]
 INDEX_IMMS = (Imm.LOCAL, Imm.GLOBAL, Imm.FUNC, Imm.LABEL, Imm.TABLE)
