@@ -19,8 +19,7 @@ import struct
 from typing import Dict, List
 
 # The scalar engine's exact conversions (one definition of the f32 NaN-payload mapping).
-from .numerics_bits import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits  # noqa: F401
-from .numerics_bits import f32_round as round_f32
+from .numerics_bits import f32_from_bits, f32_round as round_f32, f32_to_bits, f64_from_bits, f64_to_bits  # noqa: F401
 
 _from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs ~40 ns a call
 
@@ -59,6 +58,21 @@ F32 = struct.Struct("<f")
 F64 = struct.Struct("<d")
 U32 = struct.Struct("<I")
 U64 = struct.Struct("<Q")
+# Integer lane layouts, signed (I) and unsigned (U), shared by the lane ops and the memory helpers.
+I8x16 = struct.Struct("<16b")
+U8x16 = struct.Struct("<16B")
+I8x8 = struct.Struct("<8b")
+U8x8 = struct.Struct("<8B")
+I16x8 = struct.Struct("<8h")
+U16x8 = struct.Struct("<8H")
+I16x4 = struct.Struct("<4h")
+U16x4 = struct.Struct("<4H")
+I32x4 = struct.Struct("<4i")
+U32x4 = struct.Struct("<4I")
+I32x2 = struct.Struct("<2i")
+U32x2 = struct.Struct("<2I")
+I64x2 = struct.Struct("<2q")
+U64x2 = struct.Struct("<2Q")
 
 
 def pack_f32x4(x0: float, x1: float, x2: float, x3: float) -> int:

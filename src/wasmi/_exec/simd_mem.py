@@ -13,28 +13,33 @@ from __future__ import annotations
 import struct
 import sys
 
-from .simd_bits import KEEP, LSB, M32, M64
+from .simd_bits import (
+    KEEP,
+    LSB,
+    M32,
+    M64,
+    I8x8 as _b8,
+    I16x4 as _h4,
+    I16x8 as _h8,
+    I32x2 as _i2,
+    I32x4 as _i4,
+    I64x2 as _q2,
+    U8x8 as _B8,
+    U16x4 as _H4,
+    U16x8 as _H8,
+    U32x4 as _I4,
+    U64x2 as _Q2,
+)
 
 _from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs ~40 ns a call
 
 _LSB8, _LSB16, _LSB32, _LSB64 = LSB[8], LSB[16], LSB[32], LSB[64]
 _KEEP8, _KEEP16, _KEEP32, _KEEP64 = KEEP[8], KEEP[16], KEEP[32], KEEP[64]
-_Q2 = struct.Struct("<2Q")
 _S16 = struct.Struct("16s")
 _B = struct.Struct("<B")
 _H = struct.Struct("<H")
 _I = struct.Struct("<I")
 _Q = struct.Struct("<Q")
-_b8 = struct.Struct("<8b")
-_B8 = struct.Struct("<8B")
-_h8 = struct.Struct("<8h")
-_H8 = struct.Struct("<8H")
-_h4 = struct.Struct("<4h")
-_H4 = struct.Struct("<4H")
-_i4 = struct.Struct("<4i")
-_I4 = struct.Struct("<4I")
-_i2 = struct.Struct("<2i")
-_q2 = struct.Struct("<2q")
 # Bound struct methods: one global load per call instead of a global plus an attribute look-up.
 _B_pack_into = _B.pack_into
 _B_unpack_from = _B.unpack_from

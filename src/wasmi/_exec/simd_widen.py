@@ -11,24 +11,27 @@ from __future__ import annotations
 
 import struct
 
-from .simd_bits import M32, M64
+from .simd_bits import (
+    M32,
+    M64,
+    I8x8 as _b8,
+    I8x16 as _b16,
+    I16x4 as _h4,
+    I16x8 as _h8,
+    I32x2 as _i2,
+    I32x4 as _i4,
+    I64x2 as _q2,
+    U8x8 as _B8,
+    U8x16 as _B16,
+    U16x4 as _H4,
+    U16x8 as _H8,
+    U32x2 as _I2,
+    U32x4 as _I4,
+    U64x2 as _Q2,
+)
 
 _from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs ~40 ns a call
 
-_b16 = struct.Struct("<16b")
-_B16 = struct.Struct("<16B")
-_b8 = struct.Struct("<8b")
-_B8 = struct.Struct("<8B")
-_h8 = struct.Struct("<8h")
-_H8 = struct.Struct("<8H")
-_h4 = struct.Struct("<4h")
-_H4 = struct.Struct("<4H")
-_i4 = struct.Struct("<4i")
-_I4 = struct.Struct("<4I")
-_i2 = struct.Struct("<2i")
-_I2 = struct.Struct("<2I")
-_q2 = struct.Struct("<2q")
-_Q2 = struct.Struct("<2Q")
 # Bound struct methods: one global load per call instead of a global plus an attribute look-up.
 _B16_pack = _B16.pack
 _B16_unpack = _B16.unpack
