@@ -18,8 +18,7 @@ import enum
 from typing import Any, Callable, Dict, NamedTuple, Sequence
 
 from ._exec import numerics
-from ._syntax.types import FuncType as _FT
-from ._syntax.types import GlobalType, Limits, MemoryType, TableType, ValType
+from ._syntax.types import FuncType as _FT, GlobalType, Limits, MemoryType, TableType, ValType
 
 __all__ = [
     "ValType", "FuncType", "GlobalType", "MemoryType", "TableType", "Limits", "Mutability", "func_type",

@@ -14,8 +14,7 @@ from typing import List, Tuple
 import _support
 import pytest
 from _binary_corpus import well_formed
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from wasmi._binary.decode import decode_module
 from wasmi._binary.encode import encode_module

@@ -7,8 +7,7 @@ from typing import List
 
 import _support
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wasmi import DecodeError
 from wasmi._binary.decode import decode_module

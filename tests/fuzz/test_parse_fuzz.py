@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 import re
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wasmi._script.wast import parse_script
 from wasmi._text.parser import parse_module

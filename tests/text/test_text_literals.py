@@ -8,8 +8,7 @@ import struct
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from wasmi._text.literals import LiteralError, parse_float, parse_int
 

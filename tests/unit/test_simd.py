@@ -27,8 +27,11 @@ import pytest
 hypothesis = pytest.importorskip("hypothesis")
 wasmtime = pytest.importorskip("wasmtime")
 from _support import wasm_tools  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    given,
+    settings,
+    strategies as st,  # noqa: E402
+)
 from test_simd_calls import imm_to_json, ours  # noqa: E402
 
 from wasmi._exec import simd  # noqa: E402

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from wasmi import ValidationError
-from wasmi._syntax import ast
-from wasmi._syntax import instructions as I
+from wasmi._syntax import ast, instructions as I
 from wasmi._syntax.types import (
     EXTERNREF,
     F32,

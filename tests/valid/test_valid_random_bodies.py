@@ -21,8 +21,7 @@ import pytest
 from valid.test_valid_differential import TOOL
 
 from wasmi import ValidationError
-from wasmi._syntax import ast
-from wasmi._syntax import instructions as I
+from wasmi._syntax import ast, instructions as I
 from wasmi._syntax.instructions import OPS, Imm
 from wasmi._syntax.types import (
     EXTERNREF,

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from .._syntax import ast
-from .._syntax import instructions as I
+from .._syntax import ast, instructions as I
 from .._syntax.instructions import OPS_BY_NAME, Imm
 from .._syntax.types import (
     VALTYPE_BY_TEXT,

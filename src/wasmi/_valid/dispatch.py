@@ -11,8 +11,7 @@ from typing import Dict, FrozenSet, List, Optional
 
 from .._syntax.instructions import OPS, Imm, Op
 from ..errors import ValidationError
-from . import access as A
-from . import control as C
+from . import access as A, control as C
 from .stack import FuncValidator, Handler
 from .typed import lane_handler, mem_index_handler, memarg_handler, plain, shuffle_handler
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import FrozenSet, Iterable, List, Optional
 
-from .._syntax import ast
-from .._syntax import instructions as ins
+from .._syntax import ast, instructions as ins
 from .._syntax.types import F32, F64, FUNCREF, I32, I64, V128, ExternKind, Limits, ValType
 from ..errors import ValidationError
 from .context import Context, build_context
