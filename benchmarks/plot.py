@@ -25,6 +25,7 @@ COLUMNS = [
     ("instantiate", "instantiate", "instantiate"),
     ("execute", "execute", "execute\n(warm)"),
     ("execute", "execute_cold", "execute\n(cold)"),
+    ("end_to_end", "end_to_end", "end to end\n(~0.1 s job)"),
     ("call", "*", "call\noverhead"),
 ]
 CALL_ROWS = {"host_to_wasm": "host→Wasm call", "wasm_to_host": "Wasm→host call"}

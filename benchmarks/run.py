@@ -158,11 +158,13 @@ def _n_for(prog: P.Program, op: str, mode: str, runtime: str) -> int:
         return 0
     if op == "first_call":
         return 1
+    if op == "end_to_end":
+        return prog.e2e if mode == "full" and prog.e2e else prog.n["quick"]
     return prog.input(mode, runtime)
 
 
 def _units(prog: P.Program, op: str, n: int) -> int:
-    if op in ("module", "instantiate", "first_call"):
+    if op in ("module", "instantiate", "first_call", "end_to_end"):
         return 1
     if op == "host_to_wasm":
         return n
@@ -229,6 +231,9 @@ def measure(args: argparse.Namespace) -> Dict[str, Any]:
                     continue
                 if args.quick and name in prog.quick_skip:
                     entry["runtimes"][name] = {"status": "skipped", "error": P.QUICK_SKIP_REASON}
+                    continue
+                if op == "end_to_end" and name == "pywasm":
+                    entry["runtimes"][name] = {"status": "skipped", "error": P.E2E_SKIP_REASON}
                     continue
                 n = _n_for(prog, op, mode, name)
                 entry["runtimes"][name] = {"status": "ok", "n": n, "units": _units(prog, op, n), "times": [],
@@ -362,7 +367,7 @@ def markdown(data: Dict[str, Any]) -> str:
             r = e.get("ratios", {}).get(p)
             rec = e["runtimes"].get(p, {})
             cells.append(fmt_ratio(r) if r is not None else rec.get("status", "–"))
-        own = _fmt_time(b["per_unit"]) + f"/{e['unit'] if e['op'] not in ('module', 'instantiate', 'first_call') else 'op'}" \
+        own = _fmt_time(b["per_unit"]) + f"/{e['unit'] if e['op'] not in ('module', 'instantiate', 'first_call', 'end_to_end') else 'op'}" \
             if "per_unit" in b else b.get("status", "–")
         lines.append(f"| {e['program']} | {e['phase']}/{e['op']} | {own} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -8,7 +8,7 @@ Request:  {"op": OP, "program": NAME, "n": N, "inner_target": SECONDS (optional,
 Reply:    {"seconds": WALL, "cpu": PROCESS_CPU, "result": R (masked to 32 bits) or null,
            "inner": K (present when a short operation was repeated K times; times are per repetition)}
           | {"error": TEXT}
-Ops: module, first_call, instantiate, execute, execute_cold, wasm_to_host (= execute), host_to_wasm,
+Ops: module, first_call, end_to_end, instantiate, execute, execute_cold, wasm_to_host (= execute), host_to_wasm,
 result (run(n) on the warm instance, used to check a result measured at an n no other runtime ran), quit.
 The first line a worker writes is {"ready": true, "version": V, "description": D} or {"error": TEXT}.
 """
@@ -107,6 +107,9 @@ class Worker:
                 return rt.export(rt.instantiate(module, host), "run")(n)
 
             return self._timed(lambda k: [rt.load(data) for _ in range(k)], first)
+        if op == "end_to_end":
+            # everything a user waits for on a short job: bytes -> module -> instance -> result
+            return self._timed(None, lambda _: rt.export(rt.instantiate(rt.load(data), host), "run")(n))
         if op == "instantiate":
             def instantiate(module: Any) -> None:
                 rt.instantiate(module, host)

@@ -146,17 +146,19 @@ def test_runner_end_to_end_against_wasmtime(tmp_path: Path) -> None:
     assert set(data["runtimes"]) == {"wasmi", "wasmtime"}
     ops = {(e["program"], e["op"]) for e in data["measurements"]}
     assert ops == {("fib_rec", "module"), ("fib_rec", "first_call"), ("fib_rec", "instantiate"),
-                   ("fib_rec", "execute"), ("fib_rec", "execute_cold"), ("host_calls", "host_to_wasm"),
+                   ("fib_rec", "execute"), ("fib_rec", "execute_cold"), ("fib_rec", "end_to_end"),
+                   ("host_calls", "host_to_wasm"),
                    ("host_calls", "wasm_to_host")}
     for e in data["measurements"]:
         for name, rec in e["runtimes"].items():
             assert rec["status"] == "ok", (e["program"], e["op"], name, rec)
             assert len(rec["times"]) == 1 and rec["per_unit"] > 0
         assert "wasmtime" in e["ratios"]
-        if e["op"] in ("execute", "execute_cold"):
+        if e["op"] in ("execute", "execute_cold", "end_to_end"):
             assert e["runtimes"]["wasmi"]["result"] == e["runtimes"]["wasmtime"]["result"] == 610  # fib(15)
     assert set(data["summary"]) == {"translate/module", "translate/first_call", "instantiate/instantiate",
-                                    "execute/execute", "execute/execute_cold", "call/host_to_wasm",
+                                    "execute/execute", "execute/execute_cold", "end_to_end/end_to_end",
+                                    "call/host_to_wasm",
                                     "call/wasm_to_host"}
     md = subprocess.run([sys.executable, str(BENCH / "run.py"), "--summarize", str(out)],
                         capture_output=True, text=True, timeout=60, check=True).stdout
