@@ -984,10 +984,11 @@ class FuncTranslator:
             self.reducible[self.stack[-1][0]] = f"(({x[0]} << {k}) | ({x[0]} >> {32 - k}))"
             return True
         else:
-            # the final mask keeps only low bits: a negative {0} may be shifted left unmasked
-            tpl = (f"(_nt - 0x10000000000000000 if (_nt := (({{0}} << {k})"
-                   f" | (({{0}} & 0xFFFFFFFFFFFFFFFF) >> {64 - k})) & 0xFFFFFFFFFFFFFFFF)"
-                   " > 0x7FFFFFFFFFFFFFFF else _nt)")
+            # mask before shifting, and take the top k bits with an arithmetic shift: both halves are
+            # non-negative and disjoint, so an add joins them and no final 64-bit mask is needed (a
+            # negative {0} shifted left, or-ed and masked cost ~25% more: RATIONALE "Why rotate i64 ...")
+            tpl = (f"(_nt - 0x10000000000000000 if (_nt := (({{0}} & {(1 << (64 - k)) - 1:#x}) << {k})"
+                   f" + (({{0}} >> {64 - k}) & {(1 << k) - 1:#x})) > 0x7FFFFFFFFFFFFFFF else _nt)")
         self.push_pure(tpl, [x])
         return True
 
