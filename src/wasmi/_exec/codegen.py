@@ -863,8 +863,12 @@ class FuncTranslator:
             ft = self.module.types[ins[1]]
             idx = self.pop()
             args = self.popn(len(ft.params))
-            self.emit_call(
-                f"_ci(T{ins[2]}, {idx[0]}, ty{ins[1]})({', '.join(a[0] for a in args)})", ft)
+            t, ty = f"T{ins[2]}", f"ty{ins[1]}"
+            # the common case (a Wasm function of the right type) inline; _ci checks the rest and
+            # raises the right trap (RATIONALE "Why inline call_indirect's common case?")
+            callee = (f"(_r.fn if (_r := ({t}[_ix] if (_ix := {idx[0]}) < len({t}) else None)) is not None"
+                      f" and _r.type is {ty} and _r.binder is None else _ci({t}, _ix, {ty}))")
+            self.emit_call(f"{callee}({', '.join(a[0] for a in args)})", ft)
             return
         if op is I.DROP:
             self.pop()
