@@ -172,12 +172,13 @@ def test_i64_shortcuts_match_the_exact_functions(inst, name: str) -> None:
 
 @pytest.mark.parametrize("bits", [32, 64])
 def test_rotates_by_every_constant_count(bits: int) -> None:
-    """Constant rotates are inlined with a count-specific template; every count (and counts >= bits,
+    """Constant rotates and unsigned right shifts are inlined with a count-specific template; every count (and counts >= bits,
     which wrap) against the exact functions, signed and unsigned edge values."""
     t = f"i{bits}"
     funcs = "".join(
         f'(func (export "l{k}") (param {t}) (result {t}) ({t}.rotl (local.get 0) ({t}.const {k})))'
         f'(func (export "r{k}") (param {t}) (result {t}) ({t}.rotr (local.get 0) ({t}.const {k})))'
+        f'(func (export "u{k}") (param {t}) (result {t}) ({t}.shr_u (local.get 0) ({t}.const {k})))'
         for k in range(bits + 3))
     engine = Engine()
     store = Store(engine)
@@ -189,3 +190,4 @@ def test_rotates_by_every_constant_count(bits: int) -> None:
         for v in values:
             assert fl.call(store, v) & mask == N.FUNCS[f"{t}.rotl"](v, k), (k, v)
             assert fr.call(store, v) & mask == N.FUNCS[f"{t}.rotr"](v, k), (k, v)
+            assert instance.get_func(store, f"u{k}").call(store, v) & mask == N.FUNCS[f"{t}.shr_u"](v, k), (k, v)

@@ -967,8 +967,9 @@ class FuncTranslator:
             if not k:
                 return False
             self.pop()
-            # the result of a shift by at least 1 is below 2**63: no wrap needed
-            self.push_pure(f"(({{0}} & 0xFFFFFFFFFFFFFFFF) >> {k})", [self.pop()])
+            # the result of a shift by at least 1 is below 2**63: no wrap needed; shifting first and
+            # masking with a word-sized constant keeps PyPy off big ints (0xFFFFFFFFFFFFFFFF is one)
+            self.push_pure(f"(({{0}} >> {k}) & {(1 << (64 - k)) - 1:#x})", [self.pop()])
             return True
         if self.stack[-2][1] is not None and not self.stack[-2][0].isidentifier():
             self.materialize(len(self.stack) - 2)  # the value is used twice: a plain name will do
