@@ -25,7 +25,7 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
 from ..errors import InternalError, WasmiError
-from .fuelplan import Charge, fuel_charge, hoist
+from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 
