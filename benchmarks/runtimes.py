@@ -56,9 +56,14 @@ class Adapter:
 
 
 class Wasmi(Adapter):
-    """wasmi-py through its wasmi-like public API; ``mode`` is ``Config(compilation_mode=...)``."""
+    """wasmi-py through its wasmi-like public API; ``mode`` is ``Config(compilation_mode=...)``;
+    ``fuel`` turns metering on (``Config(consume_fuel=True)``) with a budget that never runs out."""
 
-    def __init__(self, mode: Optional[str] = None) -> None:
+    #: the metered runtime's store budget, re-set before every call of an export: about 2**50, far above
+    #: what any benchmark input consumes, and an int of the size a real "practically unlimited" budget has
+    FUEL_BUDGET = 10**15
+
+    def __init__(self, mode: Optional[str] = None, fuel: bool = False) -> None:
         import wasmi
 
         missing = [n for n in ("Engine", "Store", "Module", "Linker") if not hasattr(wasmi, n)]
@@ -66,12 +71,16 @@ class Wasmi(Adapter):
             raise RuntimeError("wasmi has no " + ", ".join(missing) + " yet")
         self.wasmi = wasmi
         self.mode = mode
-        if mode is None:
-            self.engine = wasmi.Engine()
-            self.description = "wasmi-py, default Config"
-        else:
-            self.engine = wasmi.Engine(wasmi.Config(compilation_mode=mode))
-            self.description = f"wasmi-py, compilation_mode={mode!r}"
+        self.fuel = fuel
+        kwargs: Dict[str, Any] = {}
+        if mode is not None:
+            kwargs["compilation_mode"] = mode
+        if fuel:
+            kwargs["consume_fuel"] = True
+        self.engine = wasmi.Engine(wasmi.Config(**kwargs)) if kwargs else wasmi.Engine()
+        self.description = "wasmi-py, " + (", ".join(f"{k}={v!r}" for k, v in kwargs.items()) or "default Config")
+        if fuel:
+            self.description += f", fuel {self.FUEL_BUDGET:.0e} per call"
 
     def version(self) -> str:
         return getattr(self.wasmi, "__version__", "unknown")
@@ -90,7 +99,17 @@ class Wasmi(Adapter):
 
     def export(self, instance: Any, name: str) -> Callable[..., Any]:
         store, inst = instance
-        return functools.partial(inst.get_func(store, name).call, store)
+        call = functools.partial(inst.get_func(store, name).call, store)
+        if not self.fuel:
+            return call
+        set_fuel, budget = store.set_fuel, self.FUEL_BUDGET
+
+        def metered(*args: Any) -> Any:
+            # a fresh budget per call (one method call, well under 1 us against calls of milliseconds)
+            set_fuel(budget)
+            return call(*args)
+
+        return metered
 
 
 def _annotated(fn: Callable[..., Any], imp: FuncImport, wasmi: Any) -> Callable[..., Any]:
@@ -234,6 +253,7 @@ FACTORIES: Dict[str, Callable[[], Adapter]] = {
     "wasmi-eager": lambda: Wasmi("eager"),
     "wasmi-lazy-translation": lambda: Wasmi("lazy_translation"),
     "wasmi-lazy": lambda: Wasmi("lazy"),
+    "wasmi-fuel": lambda: Wasmi(fuel=True),
 }
 
 DEFAULT_RUNTIMES = ["wasmi", "pwasm-compile", "pwasm-auto", "pywasm", "wasmtime"]

@@ -90,4 +90,4 @@ def test_fib_metered_code_defers() -> None:
     engine = Engine(Config(consume_fuel=True))
     m = Module(engine, WAT)
     src, _ = codegen.translate_function(m._compiled.module, 0, True)
-    assert src.count("_oof()") == 2  # one check per arm, none at entry
+    assert src.count("_F.refill(") == 2  # one check per arm, none at entry

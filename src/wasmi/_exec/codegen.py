@@ -25,6 +25,7 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
 from ..errors import InternalError, WasmiError
+from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 
@@ -33,6 +34,7 @@ MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
 _B_NONE = 1000  # "no branch pending" for ``_b``: above every 2 * loop index + 1
 DEFER_PURE_SEGMENTS = True  # tests turn it off to compare with plain per-segment charging
 MAX_EXPR = 240  # keeps paren nesting and operator chains far below CPython's limits
+MAX_DEFER_CHAIN = 8  # deferred segments one charge may carry (their costs are written into its slow path)
 
 _STRUCT_NAMES = {
     "<I": "_uI", "<q": "_uq", "<d": "_ud", "<b": "_ub", "<h": "_uh", "<H": "_uH", "<i": "_ui",
@@ -122,7 +124,7 @@ _MASK_BITS = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
 # operators whose effects a trap makes unobservable (locals die with the trapping call stack)
 _UNOBSERVABLE = frozenset((I.LOCAL_GET, I.LOCAL_SET, I.LOCAL_TEE, I.I32_CONST, I.I64_CONST, I.F32_CONST,
                            I.F64_CONST, I.DROP, I.NOP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.IF, I.END,
-                           I.BR_IF))
+                           I.BR_IF, I.BR, I.BR_TABLE, I.BLOCK, I.LOOP))
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -159,7 +161,7 @@ class _Frame:
     __slots__ = (
         "kind", "base", "nparams", "nresults", "arity", "py_loop", "loop_index", "indent",
         "unreachable", "has_else", "then_reachable", "body_start", "targeted", "end_pc", "tail",
-        "direct_exit", "wrapper", "deferred",
+        "direct_exit", "wrapper", "deferred", "preds", "head",
     )
 
     def __init__(self, kind: str, base: int, nparams: int, nresults: int, targeted: bool) -> None:
@@ -180,7 +182,9 @@ class _Frame:
         self.tail = False  # an ``if`` right before the function's end: its arms return directly
         self.direct_exit = False  # some branch leaves it by breaking out of its last inner loop
         self.wrapper = False  # a block around exactly one loop, left by breaking out of that loop
-        self.deferred = 0  # fuel of the pure segment before this ``if``, charged in its arms
+        self.deferred: Tuple[int, ...] = ()  # fuel of the pure segments before this ``if``, charged in its arms
+        self.preds: Optional[List[Charge]] = None  # metered: the charges of every jump to a block's end
+        self.head: Optional[Charge] = None  # metered: a loop's header segment (preds: every way in)
 
 
 def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
@@ -295,9 +299,12 @@ class FuncTranslator:
         self.uses_b = False
         self.crossings: List[Tuple[int, int, bool]] = []  # (from loop, target loop, is continue)
         self.consts = Consts(f"_k{func_index}_")
-        self.fuel_line: Optional[int] = None
+        self.seg: Optional[Charge] = None  # the open segment's charge
+        self.charges: List[Charge] = []  # every charge line, written at the end (fuelplan)
+        self.pending_edge: Optional[Charge] = None  # a charge already emitted for the next branch_code
+        self.ends_segment = False  # the next branch_code is a ``br``: the open segment ends with it
         self.fuel_count = 0
-        self.seg_deferred = 0  # see seg_start
+        self.seg_deferred: Tuple[int, ...] = ()  # see seg_start
         self.seg_pure = False  # the open segment has only operators whose effects die with a trap
         self.op_costs: Optional[Callable[[I.Op], int]] = None  # Config.fuel_costs; None: 1 per operator
         self.all_func_types = module.func_types()
@@ -319,35 +326,60 @@ class FuncTranslator:
     def op_fuel(self, op: I.Op) -> int:
         return 1 if self.op_costs is None else self.op_costs(op)
 
-    def seg_start(self, deferred: int = 0) -> None:
-        """Open a fuel segment; ``deferred`` is the cost of the pure segment before it, charged here
-        (docs/RATIONALE.md "Why defer a pure segment's fuel into the if arms?")."""
+    def seg_start(self, deferred: Tuple[int, ...] = ()) -> None:
+        """Open a fuel segment; ``deferred`` are the costs of the pure segments before it, in order,
+        charged here (docs/RATIONALE.md "Why defer a pure segment's fuel into the if arms?")."""
         if not self.fuel:
             return
         self.seg_end()
-        self.fuel_line = len(self.lines)
-        self.emit("")  # patched by seg_end
+        self.seg = self.edge(deferred)
         self.fuel_count = 0
-        self.seg_deferred = deferred
-        self.seg_pure = not deferred
+        self.seg_pure = True
+
+    def edge(self, costs: Tuple[int, ...] = ()) -> Charge:
+        """Reserve a charge line here (written at the end of the translation, fuelplan)."""
+        c = Charge(self.lines, len(self.lines), self.indent, costs)
+        self.emit("")
+        self.charges.append(c)
+        return c
 
     def seg_end(self) -> None:
-        if self.fuel_line is None:
+        seg = self.seg
+        if seg is None:
             return
-        ind, _ = self.lines[self.fuel_line]
-        d = self.seg_deferred
-        n = self.fuel_count + d
-        if d:
-            # short of n: the deferred segment is paid if it can be (it ran, unobservably), then trap
-            self.lines[self.fuel_line] = (
-                ind, f"if _fu < {n}: _fu -= ({d} if _fu >= {d} else 0); _oof()\n" + "\t" * ind + f"_fu -= {n}")
-        elif n:
-            self.lines[self.fuel_line] = (ind, f"if _fu < {n}: _oof()\n" + "\t" * ind + f"_fu -= {n}")
-        else:
-            self.lines[self.fuel_line] = (ind, "pass")
-        self.fuel_line = None
-        self.seg_deferred = 0
+        if self.fuel_count:
+            seg.costs.append(self.fuel_count)
+        if seg.preds is not None:
+            hoist(seg)
+        self.seg = None
+        self.fuel_count = 0
         self.seg_pure = False
+
+    def seg_defer(self) -> Optional[Tuple[int, ...]]:
+        """Close the open segment without charging it when it and the segments already deferred into
+        it are pure: the costs its successors must charge first (None: it cannot be deferred)."""
+        seg = self.seg
+        if not (DEFER_PURE_SEGMENTS and self.seg_pure and seg is not None and len(seg.costs) < MAX_DEFER_CHAIN):
+            return None
+        chain = tuple(seg.costs) + ((self.fuel_count,) if self.fuel_count else ())
+        seg.costs = []
+        self.fuel_count = 0
+        self.seg_end()
+        return chain
+
+    def join_pred(self, f: _Frame) -> None:
+        """A jump to the end of block ``f`` (a join whose segment may be hoisted into its ways in)."""
+        preds = f.preds
+        if preds is None:
+            return
+        e = self.pending_edge
+        self.pending_edge = None
+        if e is None:
+            if self.ends_segment and self.seg is not None and self.seg_pure:
+                preds.append(self.seg)  # pure up to this ``br``: it can charge the join first
+                return
+            e = self.edge()
+        preds.append(e)
 
     # --- stack -------------------------------------------------------------------------------
     def push(self, expr: str, deps: Optional[frozenset]) -> None:
@@ -455,6 +487,8 @@ class FuncTranslator:
     def branch_code(self, depth: int) -> None:
         """Emit the jump to label ``depth`` (values taken from the stack top, stack unchanged)."""
         f = self.ctl[-1 - depth]
+        if f.preds is not None:
+            self.join_pred(f)
         vals = self.stack[len(self.stack) - f.arity:] if f.arity else []
         if f.kind == "func":
             self.emit_return(vals)
@@ -559,6 +593,8 @@ class FuncTranslator:
         if self.uses_b:
             head.append(f"\t_b = {_B_NONE}")
         self.seg_end()
+        for c in self.charges:
+            c.patch()
         out = head
         for ind, text in self.lines:
             out.append("\t" * ind + text)
@@ -638,7 +674,6 @@ class FuncTranslator:
         body = self.body
         # the cases run in different branches: nothing pending may depend on which one ran
         self.flush_all()
-        self.seg_pure = False
         self.fuel_count += (n + 1) * self.op_fuel(I.BLOCK)  # the n + 1 ``block`` operators
         base_ctl = list(self.ctl)
         nest = [_Frame("block", len(self.stack), 0, 0, False) for _ in range(n + 1)]  # $c_n .. $c_0
@@ -651,20 +686,26 @@ class FuncTranslator:
         k_slot = len(self.stack)
         tmp = f"s{k_slot}"
         self.write_slot(k_slot, idx[0])
-        self.seg_end()
+        # a pure segment up to the br_table: each case charges it with its own cost
+        chain = self.seg_defer()
+        if chain is None:
+            self.seg_end()
+            chain = ()
 
         def segment(k: int) -> None:
             # code_k, or (k == n) leaving the nest; empty cases run the next case's code
             while k < n and ends[k] + 1 == ends[k + 1]:
                 k += 1
             if k == n:
+                if chain:
+                    self.edge(chain)
                 self.emit("pass")
                 return
             self.stack = [list(e) for e in saved]
             self.ctl = base_ctl + nest[:n - k]
             for f in nest:
                 f.unreachable = False
-            self.seg_start()
+            self.seg_start(chain)
             self.run_range(ends[k] + 1, ends[k + 1])
             self.seg_end()
             self.ctl = list(base_ctl)
@@ -675,7 +716,10 @@ class FuncTranslator:
             else:
                 self.stack = [list(e) for e in saved]
                 self.ctl = base_ctl + nest
+                if chain:
+                    self.pending_edge = self.edge(chain)
                 self.branch_code(d)
+                self.pending_edge = None
                 self.ctl = list(base_ctl)
 
         targets = list(body[q][1])
@@ -901,26 +945,24 @@ class FuncTranslator:
             self.do_end()
             return
         if op is I.BR:
+            self.ends_segment = True
             self.branch_code(ins[1])
+            self.ends_segment = False
             self.mark_unreachable()
             return
         if op is I.BR_IF:
             c = self.pop()
-            d = 0
-            if DEFER_PURE_SEGMENTS and self.seg_pure and self.fuel_line is not None:
-                # a pure segment ending here (a loop's exit test): the taken branch charges it, the
-                # fall-through segment adds it to its own charge
-                d = self.fuel_count
-                self.fuel_count = 0
-                self.seg_end()
+            # a pure segment ending here (a loop's exit test): the taken branch charges it, the
+            # fall-through segment adds it to its own charge
+            chain = self.seg_defer() or ()
             self.emit(f"if {c[0]}:")
             self.open_indent()
-            if d:
-                self.emit(f"if _fu < {d}: _oof()")
-                self.emit(f"_fu -= {d}")
+            if self.fuel:
+                self.pending_edge = self.edge(chain)
             self.branch_code(ins[1])
+            self.pending_edge = None
             self.indent -= 1
-            self.seg_start(d)
+            self.seg_start(chain)
             return
         if op is I.BR_TABLE:
             self.do_br_table(ins)
@@ -1141,6 +1183,12 @@ class FuncTranslator:
             return
         self.flush_all()
         self.force_slots(base, len(self.stack))
+        if self.fuel and DEFER_PURE_SEGMENTS and f.targeted and kind != "if":
+            f.preds = []
+            if kind == "loop":
+                self.ends_segment = True  # falling into the loop: the segment before it ends here
+                self.join_pred(f)
+                self.ends_segment = False
         if f.targeted:
             self.emit("while True:")
             self.open_indent()
@@ -1155,15 +1203,18 @@ class FuncTranslator:
         f.indent = self.indent
         f.body_start = len(self.lines)
         self.ctl.append(f)
-        if (DEFER_PURE_SEGMENTS and kind == "if" and self.seg_pure and not f.targeted and self.pc in self.ifs_with_else
-                and self.fuel_line is not None):
+        chain = None
+        if kind == "if" and not f.targeted and self.pc in self.ifs_with_else:
             # the segment so far cannot trap or change anything a trap leaves visible: both arms
             # charge it with their own cost, one check instead of two
-            f.deferred = self.fuel_count
-            self.fuel_count = 0
-            self.seg_start(f.deferred)
+            chain = self.seg_defer()
+        if chain is not None:
+            f.deferred = chain
+            self.seg_start(chain)
         elif kind != "block":
             self.seg_start()
+            if f.preds is not None:
+                f.head = self.seg
 
     def close_body(self, f: _Frame) -> None:
         """Emit ``pass`` for an empty Python body."""
@@ -1224,6 +1275,10 @@ class FuncTranslator:
                 reach = False
             else:
                 self.move_to(f.base, self.popn(f.nresults))
+                if f.preds is not None and f.kind == "block":
+                    self.ends_segment = True  # falling out of the block: the segment ends here
+                    self.join_pred(f)
+                    self.ends_segment = False
         self.seg_end()
         self.close_body(f)
         if f.kind == "if":
@@ -1246,12 +1301,19 @@ class FuncTranslator:
         if f.py_loop:
             self.loops -= 1
             self.after_loop(f)
+        if f.head is not None:
+            # every way into the loop's header is known now: entry and back edges may charge it
+            f.head.preds = f.preds
+            hoist(f.head)
         self.ctl.pop()
         del self.stack[f.base:]
         for j in range(f.base, f.base + f.nresults):
             self.stack.append([f"s{j}", None])
         if after_reach:
             self.seg_start()
+            if f.preds is not None and not f.direct_exit and self.seg is not None:
+                # every way here is a recorded jump: the segment may be charged by them (fuelplan.hoist)
+                self.seg.preds = f.preds
         else:
             self.ctl[-1].unreachable = True
 

@@ -30,20 +30,58 @@ def _oof() -> None:
 
 
 class FuelCell:
-    """A store's remaining fuel, held in a closure cell that metered generated functions share as
-    their free variable ``_fu`` (docs/RATIONALE.md "Why is fuel a closure cell?"). ``fc[0]`` reads
-    and writes it, as the one-element list it replaces did."""
+    """A store's remaining fuel, shared by metered generated functions as their free variable ``_fu``
+    (docs/RATIONALE.md "Why is fuel a closure cell?", "Why is the fuel counter a float?").
 
-    __slots__ = ("cell",)
+    The cell holds at most ``CHUNK`` units as a float (exact: every value is an integer below 2**53),
+    the rest waits in ``reserve`` (an int); ``fc[0]`` reads and writes the total, as the one-element
+    list a Store starts with did. Generated code charges ``n`` with ``if _fu < n.0: _F.refill(...)`` /
+    ``_fu -= n.0``; the slow path below moves reserve into the cell or traps.
+    """
+
+    __slots__ = ("cell", "reserve")
+
+    CHUNK = 1 << 52
 
     def __init__(self, fuel: int = 0) -> None:
-        self.cell = types.CellType(fuel)
+        self.cell = types.CellType(0.0)
+        self.reserve = 0
+        self[0] = fuel
 
     def __getitem__(self, i: int) -> int:
-        return self.cell.cell_contents  # type: ignore[no-any-return]
+        return int(self.cell.cell_contents) + self.reserve
 
     def __setitem__(self, i: int, value: int) -> None:
-        self.cell.cell_contents = value
+        value = int(value)
+        c = value if value < self.CHUNK else self.CHUNK
+        self.cell.cell_contents = float(c)
+        self.reserve = value - c
+
+    def _short(self, total: int, paid: tuple) -> None:
+        """Out of fuel for a charge whose first segments ``paid`` were deferred pure segments: each is
+        paid while it can be (it ran, unobservably), then the trap (docs/fuel.md)."""
+        for d in paid:
+            if total < d:
+                break
+            total -= d
+        self[0] = total
+        raise Trap(TrapCode.OutOfFuel)
+
+    def refill(self, n: int, *paid: int) -> None:
+        """Slow path of a charge of ``n`` <= CHUNK: leave at least ``n`` in the cell (the generated code
+        then subtracts it) or trap. Raises Trap(OutOfFuel)."""
+        total = self[0]
+        if total < n:
+            self._short(total, paid)
+        self[0] = total
+
+    def charge(self, n: int, *paid: int) -> None:
+        """A whole charge of ``n`` (segments dearer than CHUNK, with custom costs). Raises
+        Trap(OutOfFuel)."""
+        total = self[0]
+        if total < n:
+            self._short(total, paid)
+        self[0] = total - n
 
 
 def _bind_fuel(proto: Any, fc: Any) -> Any:
