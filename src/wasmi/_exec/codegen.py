@@ -27,6 +27,7 @@ from .._syntax.types import FuncType, ValType
 from ..errors import InternalError, WasmiError
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
+from .ranges import analyze as analyze_ranges
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
@@ -98,6 +99,7 @@ _BITS_RULES = {
 }
 _SIGNED_CMP = frozenset(("i32.lt_s", "i32.gt_s", "i32.le_s", "i32.ge_s"))
 _MIRROR = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
+_PLAIN_CMP = {"lt": "({0} < {1})", "gt": "({0} > {1})", "le": "({0} <= {1})", "ge": "({0} >= {1})"}
 # signed a OP c for a constant c: [c as signed >= 0, c as signed < 0]
 _CMP_CONST = {
     "lt": ("({a} < {c} or {a} > 0x7FFFFFFF)", "(0x7FFFFFFF < {a} < {c})"),
@@ -305,6 +307,7 @@ class FuncTranslator:
         self.switch_ok = True  # the fallback translator turns switch lowering off
         self.reducible: Dict[str, str] = {}  # pending reduced expression -> its unreduced form
         self.pc = 0
+        self.facts: Dict[int, Any] = {}  # ranges.analyze: what is known at each pc
 
     # --- emission --------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -539,6 +542,7 @@ class FuncTranslator:
         self.ifs_with_else = _ifs_with_else(body)
         self.wrappers = _wrapper_blocks(body, targeted, self.ends)
         self.body_len = len(body)
+        self.facts = analyze_ranges(self.module, self.func, self.all_func_types)
         params = [f"l{i}" for i in range(len(ft.params))]
         local_types = self.func.local_types()
         n = len(ft.params)
@@ -715,6 +719,8 @@ class FuncTranslator:
         if name in _SIGNED_CMP and self.signed_compare(name):
             self.stack[-1].append(1)
             return
+        if (name == "i32.add" or name == "i32.sub") and self.pc in self.facts and self.ranged(name):
+            return
         if name in _BOUNDED and self.bounded(name):
             return
         tpl = INLINE.get(name)
@@ -762,6 +768,9 @@ class FuncTranslator:
         if op is I.LOCAL_GET:
             v = f"l{ins[1]}"
             self.push(v, frozenset((v,)))
+            bits = self.facts.get(self.pc)
+            if bits is not None:
+                self.stack[-1].append(bits)
             return
         if op is I.LOCAL_SET or op is I.LOCAL_TEE:
             v = f"l{ins[1]}"
@@ -1014,11 +1023,33 @@ class FuncTranslator:
         self.stack[-1].append(b0 + b1)
         return True
 
+    def ranged(self, name: str) -> bool:
+        """i32 add/sub whose wrap-around the range analysis decided: never (a plain ``+``) or always
+        (one constant correction, folded into a constant operand). False when it did not."""
+        mode, bits = self.facts[self.pc]
+        if mode is None:
+            return False
+        args = self.popn(2)
+        c = _literal_int(args[1])
+        if mode == 0:
+            self.push_pure("({0} + {1})" if name == "i32.add" else "({0} - {1})", args)
+        elif c is not None and _literal_int(args[0]) is None:
+            # x + c - 2**32 == x - (2**32 - c);  x - c + 2**32 == x + (2**32 - c)
+            self.push_pure(f"({{0}} {'-' if name == 'i32.add' else '+'} {0x100000000 - c})", args[:1])
+        else:
+            self.push_pure("({0} + {1} - 0x100000000)" if name == "i32.add" else "({0} - {1} + 0x100000000)", args)
+        self.stack[-1].append(bits)
+        return True
+
     def signed_compare(self, name: str) -> bool:
         """i32 signed comparisons without xor-biasing both sides (each xor with 0x80000000 builds a
         2-digit int): against a constant, two compares with short-circuit; between variables, an
         unsigned compare when the sign bits agree. False when not applicable."""
         op = name[4:6]  # lt, gt, le, ge
+        if self.facts.get(self.pc) == 1 or (_bits(self.stack[-1]) < 32 and _bits(self.stack[-2]) < 32):
+            # both operands below 2**31 (range analysis or known bit lengths): the unsigned order
+            self.push_pure(_PLAIN_CMP[op], self.popn(2))
+            return True
         cb, ca = _literal_int(self.stack[-1]), _literal_int(self.stack[-2])
         if cb is not None or ca is not None:
             if cb is not None:
