@@ -189,10 +189,21 @@ def _random_module(rnd: random.Random) -> str:
         f"(local.set $i (i32.sub (local.get $i) (i32.const {-step})))",
         f"(local.set $i (i32.add (i32.const {step}) (local.get $i)))",
     ])
+    if rnd.random() < 0.3:
+        # the increment inside the exit test, after the bound: while (K OP ++i)
+        tee = f"(local.tee $i (i32.add (local.get $i) (i32.const {step})))"
+        inc = ""
+        cond = rnd.choice([f"(i32.ne (local.get $n) {tee})", f"(i32.ne (i32.const {end}) {tee})",
+                           f"(i32.gt_u (local.get $n) {tee})", f"(i32.lt_u (i32.const {end}) {tee})",
+                           f"(i32.ne (local.get $m) {tee})"])
     return f"""(module
   (func (export "f") (param $n i32) (param $c i32) (result i32) (local $i i32) (local $p i32) (local $g i32) (local $acc i32)
+    (local $m i32)
     (local.set $i (i32.const {start}))
     (local.set $p (i32.const {pstart}))
+    ;; m = min(n, 129) + 1, a bound the select's condition narrows
+    (local.set $m (i32.add (select (local.get $n) (i32.const 129) (i32.lt_u (local.get $n) (i32.const 129)))
+                           (i32.const 1)))
     (block $out
       {guard}
       (loop $l

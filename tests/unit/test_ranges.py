@@ -187,3 +187,29 @@ def test_intervals() -> None:
     assert R.join((0, 5), (10, 20)) == (0, 20)
     assert R.sview((2**32 - 3, 2**32 - 1)) == (-3, -1)
     assert R._mul((-3, 5), (4, 4)) == (-12, 20)
+
+
+def test_select_narrows_by_its_condition() -> None:
+    # min(x, 129) + 1 <= 130; max(x, 5) - 5 >= 0
+    body, facts = _facts("""(func (param $x i32) (result i32)
+      (drop (i32.add (select (local.get $x) (i32.const 129) (i32.lt_u (local.get $x) (i32.const 129)))
+                     (i32.const 1)))
+      (drop (i32.sub (select (local.get $x) (i32.const 5) (i32.gt_u (local.get $x) (i32.const 5)))
+                     (i32.const 5)))
+      (drop (i32.sub (select (i32.const 5) (local.get $x) (i32.gt_u (local.get $x) (i32.const 5)))
+                     (i32.const 5)))
+      (loop (br 0)))""")
+    assert facts[_pcs(body, I.I32_ADD)[0]] == (0, 8)
+    assert _add(body, facts, 0, I.I32_SUB) == 0
+    assert _add(body, facts, 1, I.I32_SUB) is None  # this one picks x <= 5
+
+
+def test_bound_before_the_increment() -> None:
+    # do { ... } while (n != ++i) with n = min(m, 129) + 1: i in [0, 129]
+    body, facts = _facts("""(func (param $m i32) (local $i i32) (local $n i32)
+      (local.set $n (i32.add (select (local.get $m) (i32.const 129) (i32.lt_u (local.get $m) (i32.const 129)))
+                             (i32.const 1)))
+      (loop $l
+        (drop (i32.add (local.get $i) (i32.const 0xFFFFFF00)))
+        (br_if $l (i32.ne (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 1)))))))""")
+    assert [_add(body, facts, k) for k in range(3)] == [0, 0, 0]

@@ -312,7 +312,7 @@ def _step_of(body: list, w: int, v: int) -> Optional[int]:
 
 def _is_new_value(ins: tuple, pc: int, v: int, w: int) -> bool:
     """Whether ``ins`` at ``pc`` pushes v's value after its write at w (v has no other write)."""
-    return (ins[0] is I.LOCAL_GET and ins[1] == v) or (pc == w and ins[0] is I.LOCAL_TEE)
+    return (ins[0] is I.LOCAL_GET and ins[1] == v and pc > w) or (pc == w and ins[0] is I.LOCAL_TEE)
 
 
 def _exit_test(body: list, b: int, ivs: Dict[int, Tuple[int, int]], inv: set
@@ -326,10 +326,17 @@ def _exit_test(body: list, b: int, ivs: Dict[int, Tuple[int, int]], inv: set
             return v, I.I32_NE, 0, None
     if b < 3 or last[0] not in (I.I32_NE, I.I32_LT_U, I.I32_GT_U):
         return None
-    x, y = body[b - 3], body[b - 2]
+    # the second operand ends at b - 2: a constant, a local.get, or the write itself (a tee after the
+    # three instructions of ``v + c``); the first ends right before it
+    ypc = b - 2
+    writes = {w for w, _ in ivs.values()}
+    xpc = (ypc - 4) if ypc in writes and body[ypc][0] is I.LOCAL_TEE else ypc - 1
+    if xpc < 0:
+        return None
+    x, y = body[xpc], body[ypc]
     for v, (w, _) in ivs.items():
-        for this, other, op in ((x, y, last[0]), (y, x, _MIRROR[last[0]])):
-            if not _is_new_value(this, b - 3 if this is x else b - 2, v, w):
+        for this, tpc, other, op in ((x, xpc, y, last[0]), (y, ypc, x, _MIRROR[last[0]])):
+            if not _is_new_value(this, tpc, v, w):
                 continue
             if other[0] is I.I32_CONST:
                 return v, op, other[1] & _MAX, None
@@ -665,10 +672,21 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
             stack.pop()
             continue
         if op is o_SELECT or op is o_SELECT_T:
-            stack.pop()
+            c = stack.pop()
             y = stack.pop()
             x = stack.pop()
-            stack.append((join(x[0], y[0]), -1, -1, None))
+            # each operand narrowed by the condition that selects it: min(x, 129) is in [0, 129]
+            picked = []
+            for ent, truth in ((x, True), (y, False)):
+                iv = ent[0]
+                if ent[1] >= 0 and ver.get(ent[1], -1) == ent[2]:
+                    e = refine({} if iv is None else {ent[1]: iv}, c, truth)
+                    if e is None:
+                        continue  # never selected
+                    iv = e.get(ent[1])
+                picked.append(iv)
+            r = join(picked[0], picked[1]) if len(picked) == 2 else picked[0] if picked else None
+            stack.append((r, -1, -1, None))
             continue
         if op is o_GLOBAL_GET or op is o_REF_NULL or op is o_REF_FUNC or op is o_TABLE_SIZE:
             stack.append(_UNKNOWN)
