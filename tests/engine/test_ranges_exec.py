@@ -244,3 +244,70 @@ def test_random_loops_agree_with_wasmtime(fallback: bool) -> None:
             if want != got:
                 problems.append(f"n={n:#x} c={c:#x}: wasmtime {want:#x}, wasmi {got:#x}\n{wat}")
     assert not problems, problems[0]
+
+
+SIGNED = """(module
+  (memory 1)
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "mix") (param $n i32) (result i32) (local $i i32) (local $acc i32) (local $j i32)
+    (loop $o  ;; twice, so that the inner loop outweighs the conversions after it
+    (local.set $i (i32.const -64))
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (i32.xor (local.get $i) (i32.const 0x5555))))
+      (local.set $acc (i32.add (local.get $acc) (i32.lt_u (local.get $i) (local.get $n))))
+      (local.set $acc (i32.add (local.get $acc) (i32.lt_s (local.get $i) (local.get $n))))
+      (local.set $acc (i32.add (local.get $acc) (i32.shr_u (local.get $i) (i32.const 28))))
+      (local.set $acc (i32.add (local.get $acc) (call $id (local.get $i))))
+      (i32.store (i32.const 0) (local.get $i))
+      (local.set $acc (i32.add (local.get $acc) (i32.load (i32.const 0))))
+      (local.set $acc (i32.add (local.get $acc) (i32.eqz (local.get $i))))
+      (local.set $acc (i32.add (local.get $acc) (i32.add (local.get $i) (i32.const 0x1000))))
+      (local.set $acc (i32.add (local.get $acc) (i32.sub (i32.const 0x1000) (local.get $i))))
+      (local.set $acc (i32.add (local.get $acc) (i32.load8_u (i32.add (i32.const 0x10000) (local.get $i)))))
+      (local.set $acc (i32.add (local.get $acc) (block (result i32) (local.get $i))))
+      (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))
+    (br_if $o (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 2))))
+    ;; other writes are converted: a parameter (maybe >= 2**31), then steps across 2**31 and 2**32
+    (local.set $i (local.get $n))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+    (local.set $i (i32.add (local.get $i) (i32.const 0x7FFFFFFF)))
+    (local.set $acc (i32.xor (local.get $acc) (local.get $i)))
+    (i32.add (local.get $acc) (local.get $i)))
+  (func (export "oob_signed") (param $k i32) (result i32) (local $i i32) (local $s i32)
+    ;; a signed counter as an address: the last read is one past the end of memory (k = 0 reads 0..0xFFFF)
+    (local.set $k (select (i32.const 1) (i32.const 0) (local.get $k)))  ;; k in [0, 1]: the sum is ranged
+    (local.set $i (i32.const -16))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (i32.add (i32.const 0x10000) (local.get $k))
+                                                                   (local.get $i)))))
+      (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 1)))))
+    (local.get $s))
+)"""
+
+
+def test_signed_locals_agree_with_wasmtime(fallback: bool) -> None:
+    wasmtime = pytest.importorskip("wasmtime")
+    from wasmi._binary.decode import decode_module
+    from wasmi._exec.codegen import translate_function
+    from wasmi.wat import parse_str
+
+    wasm = parse_str(SIGNED)
+    src, _ = translate_function(decode_module(wasm), 1, False)
+    assert "l1 = (-64)" in src and "(l1 + 4)" in src  # the counter really is held signed
+    src, _ = translate_function(decode_module(wasm), 2, False)
+    assert "+ l1)" in src  # the address adds the raw signed counter
+    weng = wasmtime.Engine()
+    wst = wasmtime.Store(weng)
+    wx = wasmtime.Instance(wst, wasmtime.Module(weng, wasm), []).exports(wst)
+    engine = Engine()
+    store = Store(engine)
+    inst = Linker(engine).instantiate_and_start(store, Module(engine, wasm))
+    for n in (0, 1, 5, 0x7FFFFFFF, 0x80000000, 0xFFFFFFC0, 0xFFFFFFFE, 0xFFFFFFFF):
+        want = wx["mix"](wst, n - 2**32 if n >= 2**31 else n) & M
+        assert inst.get_func(store, "mix").call(store, n) & M == want, hex(n)
+    assert inst.get_func(store, "oob_signed").call(store, 0) == 0
+    from wasmi import Trap
+
+    with pytest.raises(Trap):
+        inst.get_func(store, "oob_signed").call(store, 1)

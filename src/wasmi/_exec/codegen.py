@@ -27,7 +27,7 @@ from .._syntax.types import FuncType, ValType
 from ..errors import InternalError, WasmiError
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
-from .ranges import analyze as analyze_ranges
+from .ranges import analyze as analyze_ranges, raw_sum
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
@@ -308,6 +308,9 @@ class FuncTranslator:
         self.reducible: Dict[str, str] = {}  # pending reduced expression -> its unreduced form
         self.pc = 0
         self.facts: Dict[int, Any] = {}  # ranges.analyze: what is known at each pc
+        self.signed: frozenset = frozenset()  # locals held as signed ints (ranges._signed_locals)
+        self.raw: Dict[str, str] = {}  # a signed local's canonical read "(lN & 0xFFFFFFFF)" -> "lN"
+        self.signed_vals: set = set()  # pending expressions whose value is a signed i32 (for a signed local)
 
     # --- emission --------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -543,6 +546,8 @@ class FuncTranslator:
         self.wrappers = _wrapper_blocks(body, targeted, self.ends)
         self.body_len = len(body)
         self.facts = analyze_ranges(self.module, self.func, self.all_func_types)
+        self.signed = self.facts.get(-1, frozenset())  # type: ignore[assignment]
+        self.raw = {f"(l{v} & 0xFFFFFFFF)": f"l{v}" for v in self.signed}
         params = [f"l{i}" for i in range(len(ft.params))]
         local_types = self.func.local_types()
         n = len(ft.params)
@@ -767,12 +772,19 @@ class FuncTranslator:
             return
         if op is I.LOCAL_GET:
             v = f"l{ins[1]}"
-            self.push(v, frozenset((v,)))
+            if ins[1] in self.signed:
+                v = f"({v} & 0xFFFFFFFF)"  # the canonical value; raw_arith and conditions read lN itself
+                self.push(v, frozenset((f"l{ins[1]}",)))
+            else:
+                self.push(v, frozenset((v,)))
             bits = self.facts.get(self.pc)
             if bits is not None:
                 self.stack[-1].append(bits)
             return
         if op is I.LOCAL_SET or op is I.LOCAL_TEE:
+            if ins[1] in self.signed:
+                self.set_signed(op, ins[1])
+                return
             v = f"l{ins[1]}"
             e = self.pop()
             self.flush_local(v)
@@ -918,7 +930,7 @@ class FuncTranslator:
                 d = self.fuel_count
                 self.fuel_count = 0
                 self.seg_end()
-            self.emit(f"if {c[0]}:")
+            self.emit(f"if {self.truth(c)}:")
             self.open_indent()
             if d:
                 self.emit(f"if _fu < {d}: _oof()")
@@ -1023,10 +1035,67 @@ class FuncTranslator:
         self.stack[-1].append(b0 + b1)
         return True
 
+    def truth(self, c: list) -> str:
+        """A condition's text: a signed local's raw value is nonzero exactly when its u32 value is."""
+        return self.raw.get(c[0], c[0]) if c[1] is not None else c[0]
+
+    def set_signed(self, op: I.Op, idx: int) -> None:
+        """``local.set``/``tee`` of a local held in signed form (docs/RATIONALE.md "Why a range
+        analysis …"): a raw signed sum as it is, a literal as its signed value, anything else converted."""
+        v = f"l{idx}"
+        e = self.pop()
+        self.flush_local(v)
+        c = _literal_int(e)
+        if e[1] is not None and e[0] in self.signed_vals:
+            val = e[0]
+        elif c is not None:
+            val = str(c) if c < 0x80000000 else f"({c - 0x100000000})"
+        else:
+            val = f"(_nt - 0x100000000 if (_nt := {e[0]}) > 0x7FFFFFFF else _nt)"
+        self.emit(f"{v} = {val}")
+        if op is I.LOCAL_TEE:
+            self.push(f"({v} & 0xFFFFFFFF)", frozenset((v,)))
+
+    def raw_arith(self, name: str, xi: Any, yi: Any) -> bool:
+        """i32 add/sub with an operand that is a signed local read raw: the range of the sum of the
+        Python ints decides the form (plain, one correction, or a signed value for a signed local's
+        ``v = v ± c``). False when no raw operand or no range."""
+        x, y = self.stack[-2], self.stack[-1]
+        rx = self.raw.get(x[0]) if x[1] is not None else None
+        ry = self.raw.get(y[0]) if y[1] is not None else None
+        if rx is None and ry is None:
+            return False
+        r = raw_sum(name, xi, yi, rx is not None, ry is not None)
+        if r is None:
+            return False
+        lo, hi = r
+        nxt = self.body[self.pc + 1]
+        sym = "+" if name == "i32.add" else "-"
+        signed = (nxt[0] is I.LOCAL_SET or nxt[0] is I.LOCAL_TEE) and nxt[1] in self.signed
+        if signed and -0x80000000 <= lo and hi <= 0x7FFFFFFF:
+            tpl, bits = f"({{0}} {sym} {{1}})", None
+        elif 0 <= lo and hi <= 0xFFFFFFFF:
+            tpl, bits = f"({{0}} {sym} {{1}})", hi.bit_length()
+        elif 0x100000000 <= lo and hi <= 0x1FFFFFFFF:
+            tpl, bits = f"({{0}} {sym} {{1}} - 0x100000000)", (hi - 0x100000000).bit_length()
+        elif -0x100000000 <= lo and hi < 0:
+            tpl, bits = f"({{0}} {sym} {{1}} + 0x100000000)", (hi + 0x100000000).bit_length()
+        else:
+            return False
+        args = self.popn(2)
+        self.push_pure(tpl, [[rx or args[0][0], args[0][1]], [ry or args[1][0], args[1][1]]])
+        if bits is None:
+            self.signed_vals.add(self.stack[-1][0])
+        else:
+            self.stack[-1].append(bits)
+        return True
+
     def ranged(self, name: str) -> bool:
         """i32 add/sub whose wrap-around the range analysis decided: never (a plain ``+``) or always
         (one constant correction, folded into a constant operand). False when it did not."""
-        mode, bits = self.facts[self.pc]
+        mode, bits, xi, yi = self.facts[self.pc]
+        if self.raw and self.raw_arith(name, xi, yi):
+            return True
         if mode is None:
             return False
         args = self.popn(2)
@@ -1175,7 +1244,7 @@ class FuncTranslator:
             if self.loops > MAX_LOOPS:
                 raise TooComplex("loops")
         if cond is not None:
-            self.emit(f"if {cond[0]}:")
+            self.emit(f"if {self.truth(cond)}:")
             self.open_indent()
         f.indent = self.indent
         f.body_start = len(self.lines)

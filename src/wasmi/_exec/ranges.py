@@ -17,9 +17,11 @@ conditions on a local narrow its interval on each side (``br_if``, ``if``).
 The result, :func:`analyze`, maps a pc to a fact whose meaning depends on the instruction there:
 
 * ``local.get`` of an i32: an upper bound of the value's bit length (the value is below 2**bits),
-* ``i32.add`` / ``i32.sub``: ``(mode, bits)``; mode 0: the unsigned result never wraps, mode 1: it
-  always wraps (exactly once), None: unknown; bits as above or 99,
-* a signed i32 comparison: ``1`` when both operands are below 2**31 (the unsigned compare is the same).
+* ``i32.add`` / ``i32.sub``: ``(mode, bits, x, y)``; mode 0: the unsigned result never wraps, mode 1:
+  it always wraps (exactly once), None: unknown; bits as above or 99; x, y the operands' intervals,
+* a signed i32 comparison: ``1`` when both operands are below 2**31 (the unsigned compare is the same),
+* pc -1: the locals worth holding in signed form (counters through negative values, see
+  :func:`_signed_locals` and docs/RATIONALE.md).
 
 A wrong fact silently corrupts results: every rule here must over-approximate.
 """
@@ -455,6 +457,7 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
     facts: Dict[int, object] = {}
     env: Env = {i: (0, 0) for i in range(len(ft.params), len(ltypes)) if i in locals_i32}
     ver: Dict[int, int] = {}  # local -> pc of its last write in program order
+    negative: set = set()  # locals read somewhere with only negative signed values, or wrapping through 0
     stack: List[tuple] = []
     ctl: List[_Frame] = [_Frame("func", 0, 0, len(ft.results))]
     if all_types is None:
@@ -550,8 +553,11 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
             v = ins[1]
             iv = env.get(v)  # type: ignore[union-attr]
             stack.append((iv, v, ver.get(v, -1), None))
-            if iv is not None and iv[0] >= 0:
-                facts[pc] = iv[1].bit_length()
+            if iv is not None:
+                if iv[0] >= 0:
+                    facts[pc] = iv[1].bit_length()
+                if iv[0] >= 0x80000000 or iv[0] < 0:
+                    negative.add(v)
             continue
         if op is o_I32_CONST:
             c = ins[1] & _MAX
@@ -593,8 +599,8 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
                     elif (op is o_I32_ADD and lo > _MAX) or (op is o_I32_SUB and hi < 0):
                         mode = 1
                 bits = r[1].bit_length() if r is not None and r[0] >= 0 else 99
-                if mode is not None or bits < 32:
-                    facts[pc] = (mode, bits)
+                if mode is not None or bits < 32 or a is not None or b is not None:
+                    facts[pc] = (mode, bits, a, b)
             stack.append((r, -1, -1, None))
             continue
         if op in _I32_CMP:
@@ -710,4 +716,56 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
         if op is o_NOP:
             continue
         return {}  # an instruction this walk does not model: no facts rather than wrong ones
+    signed = _signed_locals(body, negative - set(range(len(ft.params))), locals_i32, facts)
+    if signed:
+        facts[-1] = signed
     return facts
+
+
+def _signed_locals(body: list, cands: set, locals_i32: set, facts: Dict[int, Any]) -> frozenset:
+    """Locals worth holding as signed ints in [-2**31, 2**31): read with negative values somewhere, and
+    whose writes are mostly ``v ± c`` with a proven signed range (plain adds then) or constants (free).
+    Codegen converts every other write and masks every read it cannot use raw, so this is about cost,
+    not correctness: an estimate, each site weighted by 4**(loop depth)."""
+    cands = {v for v in cands if v in locals_i32}
+    if not cands:
+        return frozenset()
+    score: Dict[int, int] = {}
+    kinds: List[bool] = []  # open structures: True for a loop
+    depth = 0
+    for pc, ins in enumerate(body):
+        op = ins[0]
+        if op is I.BLOCK or op is I.IF or op is I.LOOP:
+            kinds.append(op is I.LOOP)
+            depth += op is I.LOOP
+        elif op is I.END:
+            if kinds and kinds.pop():
+                depth -= 1
+        elif op is I.LOCAL_GET:
+            v = ins[1]
+            if v in cands and pc not in facts:
+                score[v] = score.get(v, 0) - (1 << 2 * depth)  # an unknown value: a masked read
+        elif (op is I.LOCAL_SET or op is I.LOCAL_TEE) and ins[1] in cands:
+            v = ins[1]
+            if pc and body[pc - 1][0] is I.I32_CONST:
+                continue
+            gain = -2  # a conversion, or a wrap check and a conversion
+            f = facts.get(pc - 1)
+            if _step_of(body, pc, v) is not None and isinstance(f, tuple):
+                r = raw_sum(body[pc - 1][0].name, f[2], f[3], True, False)
+                if r is not None and -0x80000000 <= r[0] and r[1] <= 0x7FFFFFFF:
+                    gain = 2
+            score[v] = score.get(v, 0) + (gain << 2 * depth)
+    return frozenset(v for v, n in score.items() if n > 0)
+
+
+def raw_sum(name: str, x: Iv, y: Iv, raw_x: bool, raw_y: bool) -> Optional[Tuple[int, int]]:
+    """The range of ``x ± y`` computed on the Python ints that hold them: an operand held raw (a signed
+    local) is its signed value, any other its u32 value. None when unknown."""
+    xs = sview(x) if raw_x else (x if x is not None and x[0] >= 0 else None)
+    ys = sview(y) if raw_y else (y if y is not None and y[0] >= 0 else None)
+    if xs is None or ys is None:
+        return None
+    if name == "i32.add":
+        return xs[0] + ys[0], xs[1] + ys[1]
+    return xs[0] - ys[1], xs[1] - ys[0]
