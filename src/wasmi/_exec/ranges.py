@@ -244,16 +244,22 @@ class _Loop:
         self.end = -1  # pc of its ``end``
 
 
+_LOOP_OPS = frozenset((I.LOCAL_SET, I.LOCAL_TEE, I.BLOCK, I.IF, I.END, I.LOOP, I.BR, I.BR_IF, I.BR_TABLE))
+
+
 def _loops(body: list) -> Dict[int, _Loop]:
     loops: Dict[int, _Loop] = {}
     labels: List[Optional[_Loop]] = []  # open block/loop/if, innermost last (None: not a loop)
     inner: List[Tuple[_Loop, int]] = []  # open loops with their depth in ``labels``
     LOOP, BLOCK, IF, END = I.LOOP, I.BLOCK, I.IF, I.END
     SET, TEE, BR, BR_IF, BR_TABLE = I.LOCAL_SET, I.LOCAL_TEE, I.BR, I.BR_IF, I.BR_TABLE
+    interesting = _LOOP_OPS
     pc = -1
     for ins in body:
         pc += 1
         op = ins[0]
+        if op not in interesting:
+            continue
         if op is SET or op is TEE:
             if inner:
                 lp, depth = inner[-1]
@@ -458,6 +464,7 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
     env: Env = {i: (0, 0) for i in range(len(ft.params), len(ltypes)) if i in locals_i32}
     ver: Dict[int, int] = {}  # local -> pc of its last write in program order
     negative: set = set()  # locals read somewhere with only negative signed values, or wrapping through 0
+    stepping: set = set()  # locals read with such a non-constant range into an add/sub
     stack: List[tuple] = []
     ctl: List[_Frame] = [_Frame("func", 0, 0, len(ft.results))]
     if all_types is None:
@@ -601,6 +608,9 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
                 bits = r[1].bit_length() if r is not None and r[0] >= 0 else 99
                 if mode is not None or bits < 32 or a is not None or b is not None:
                     facts[pc] = (mode, bits, a, b)
+                for e, iv in ((x, a), (y, b)):
+                    if e[1] >= 0 and iv is not None and iv[0] != iv[1] and (iv[0] >= 0x80000000 or iv[0] < 0):
+                        stepping.add(e[1])  # maybe a counter through negative values (see _signed_locals)
             stack.append((r, -1, -1, None))
             continue
         if op in _I32_CMP:
@@ -716,7 +726,7 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
         if op is o_NOP:
             continue
         return {}  # an instruction this walk does not model: no facts rather than wrong ones
-    signed = _signed_locals(body, negative - set(range(len(ft.params))), locals_i32, facts)
+    signed = _signed_locals(body, (negative & stepping) - set(range(len(ft.params))), locals_i32, facts)
     if signed:
         facts[-1] = signed
     return facts
