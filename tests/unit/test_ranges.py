@@ -232,3 +232,14 @@ def test_signed_locals() -> None:
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br_if $m (local.get $j))))""")
     assert facts.get(-1) == frozenset({1})
+
+
+def test_count_down_to_zero_after_guard() -> None:
+    # if (n) do { n-- } while (n): i32.add of 0xFFFFFFFF always wraps (a plain n - 1)
+    body, facts = _facts("""(func (param $n i32)
+      (block $exit
+        (br_if $exit (i32.eqz (local.get $n)))
+        (loop $l
+          (local.set $n (i32.add (local.get $n) (i32.const -1)))
+          (br_if $l (local.get $n)))))""")
+    assert _add(body, facts, 0) == 1
