@@ -28,6 +28,7 @@ from ..errors import InternalError, WasmiError
 from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
+from .ranges import analyze as analyze_ranges, raw_sum
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
@@ -100,6 +101,7 @@ _BITS_RULES = {
 }
 _SIGNED_CMP = frozenset(("i32.lt_s", "i32.gt_s", "i32.le_s", "i32.ge_s"))
 _MIRROR = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
+_PLAIN_CMP = {"lt": "({0} < {1})", "gt": "({0} > {1})", "le": "({0} <= {1})", "ge": "({0} >= {1})"}
 # signed a OP c for a constant c: [c as signed >= 0, c as signed < 0]
 _CMP_CONST = {
     "lt": ("({a} < {c} or {a} > 0x7FFFFFFF)", "(0x7FFFFFFF < {a} < {c})"),
@@ -312,6 +314,10 @@ class FuncTranslator:
         self.switch_ok = True  # the fallback translator turns switch lowering off
         self.reducible: Dict[str, str] = {}  # pending reduced expression -> its unreduced form
         self.pc = 0
+        self.facts: Dict[int, Any] = {}  # ranges.analyze: what is known at each pc
+        self.signed: frozenset = frozenset()  # locals held as signed ints (ranges._signed_locals)
+        self.raw: Dict[str, str] = {}  # a signed local's canonical read "(lN & 0xFFFFFFFF)" -> "lN"
+        self.signed_vals: set = set()  # pending expressions whose value is a signed i32 (for a signed local)
 
     # --- emission --------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -573,6 +579,9 @@ class FuncTranslator:
         self.ifs_with_else = _ifs_with_else(body)
         self.wrappers = _wrapper_blocks(body, targeted, self.ends)
         self.body_len = len(body)
+        self.facts = analyze_ranges(self.module, self.func, self.all_func_types)
+        self.signed = self.facts.get(-1, frozenset())  # type: ignore[assignment]
+        self.raw = {f"(l{v} & 0xFFFFFFFF)": f"l{v}" for v in self.signed}
         params = [f"l{i}" for i in range(len(ft.params))]
         local_types = self.func.local_types()
         n = len(ft.params)
@@ -759,6 +768,8 @@ class FuncTranslator:
         if name in _SIGNED_CMP and self.signed_compare(name):
             self.stack[-1].append(1)
             return
+        if (name == "i32.add" or name == "i32.sub") and self.pc in self.facts and self.ranged(name):
+            return
         if name in _BOUNDED and self.bounded(name):
             return
         tpl = INLINE.get(name)
@@ -805,9 +816,19 @@ class FuncTranslator:
             return
         if op is I.LOCAL_GET:
             v = f"l{ins[1]}"
-            self.push(v, frozenset((v,)))
+            if ins[1] in self.signed:
+                v = f"({v} & 0xFFFFFFFF)"  # the canonical value; raw_arith and conditions read lN itself
+                self.push(v, frozenset((f"l{ins[1]}",)))
+            else:
+                self.push(v, frozenset((v,)))
+            bits = self.facts.get(self.pc)
+            if bits is not None:
+                self.stack[-1].append(bits)
             return
         if op is I.LOCAL_SET or op is I.LOCAL_TEE:
+            if ins[1] in self.signed:
+                self.set_signed(op, ins[1])
+                return
             v = f"l{ins[1]}"
             e = self.pop()
             self.flush_local(v)
@@ -955,7 +976,7 @@ class FuncTranslator:
             # a pure segment ending here (a loop's exit test): the taken branch charges it, the
             # fall-through segment adds it to its own charge
             chain = self.seg_defer() or ()
-            self.emit(f"if {c[0]}:")
+            self.emit(f"if {self.truth(c)}:")
             self.open_indent()
             if self.fuel:
                 self.pending_edge = self.edge(chain)
@@ -1062,11 +1083,90 @@ class FuncTranslator:
         self.stack[-1].append(b0 + b1)
         return True
 
+    def truth(self, c: list) -> str:
+        """A condition's text: a signed local's raw value is nonzero exactly when its u32 value is."""
+        return self.raw.get(c[0], c[0]) if c[1] is not None else c[0]
+
+    def set_signed(self, op: I.Op, idx: int) -> None:
+        """``local.set``/``tee`` of a local held in signed form (docs/RATIONALE.md "Why a range
+        analysis …"): a raw signed sum as it is, a literal as its signed value, anything else converted."""
+        v = f"l{idx}"
+        e = self.pop()
+        self.flush_local(v)
+        c = _literal_int(e)
+        if e[1] is not None and e[0] in self.signed_vals:
+            val = e[0]
+        elif c is not None:
+            val = str(c) if c < 0x80000000 else f"({c - 0x100000000})"
+        else:
+            val = f"(_nt - 0x100000000 if (_nt := {e[0]}) > 0x7FFFFFFF else _nt)"
+        self.emit(f"{v} = {val}")
+        if op is I.LOCAL_TEE:
+            self.push(f"({v} & 0xFFFFFFFF)", frozenset((v,)))
+
+    def raw_arith(self, name: str, xi: Any, yi: Any) -> bool:
+        """i32 add/sub with an operand that is a signed local read raw: the range of the sum of the
+        Python ints decides the form (plain, one correction, or a signed value for a signed local's
+        ``v = v ± c``). False when no raw operand or no range."""
+        x, y = self.stack[-2], self.stack[-1]
+        rx = self.raw.get(x[0]) if x[1] is not None else None
+        ry = self.raw.get(y[0]) if y[1] is not None else None
+        if rx is None and ry is None:
+            return False
+        r = raw_sum(name, xi, yi, rx is not None, ry is not None)
+        if r is None:
+            return False
+        lo, hi = r
+        nxt = self.body[self.pc + 1]
+        sym = "+" if name == "i32.add" else "-"
+        signed = (nxt[0] is I.LOCAL_SET or nxt[0] is I.LOCAL_TEE) and nxt[1] in self.signed
+        if signed and -0x80000000 <= lo and hi <= 0x7FFFFFFF:
+            tpl, bits = f"({{0}} {sym} {{1}})", None
+        elif 0 <= lo and hi <= 0xFFFFFFFF:
+            tpl, bits = f"({{0}} {sym} {{1}})", hi.bit_length()
+        elif 0x100000000 <= lo and hi <= 0x1FFFFFFFF:
+            tpl, bits = f"({{0}} {sym} {{1}} - 0x100000000)", (hi - 0x100000000).bit_length()
+        elif -0x100000000 <= lo and hi < 0:
+            tpl, bits = f"({{0}} {sym} {{1}} + 0x100000000)", (hi + 0x100000000).bit_length()
+        else:
+            return False
+        args = self.popn(2)
+        self.push_pure(tpl, [[rx or args[0][0], args[0][1]], [ry or args[1][0], args[1][1]]])
+        if bits is None:
+            self.signed_vals.add(self.stack[-1][0])
+        else:
+            self.stack[-1].append(bits)
+        return True
+
+    def ranged(self, name: str) -> bool:
+        """i32 add/sub whose wrap-around the range analysis decided: never (a plain ``+``) or always
+        (one constant correction, folded into a constant operand). False when it did not."""
+        mode, bits, xi, yi = self.facts[self.pc]
+        if self.raw and self.raw_arith(name, xi, yi):
+            return True
+        if mode is None:
+            return False
+        args = self.popn(2)
+        c = _literal_int(args[1])
+        if mode == 0:
+            self.push_pure("({0} + {1})" if name == "i32.add" else "({0} - {1})", args)
+        elif c is not None and _literal_int(args[0]) is None:
+            # x + c - 2**32 == x - (2**32 - c);  x - c + 2**32 == x + (2**32 - c)
+            self.push_pure(f"({{0}} {'-' if name == 'i32.add' else '+'} {0x100000000 - c})", args[:1])
+        else:
+            self.push_pure("({0} + {1} - 0x100000000)" if name == "i32.add" else "({0} - {1} + 0x100000000)", args)
+        self.stack[-1].append(bits)
+        return True
+
     def signed_compare(self, name: str) -> bool:
         """i32 signed comparisons without xor-biasing both sides (each xor with 0x80000000 builds a
         2-digit int): against a constant, two compares with short-circuit; between variables, an
         unsigned compare when the sign bits agree. False when not applicable."""
         op = name[4:6]  # lt, gt, le, ge
+        if self.facts.get(self.pc) == 1 or (_bits(self.stack[-1]) < 32 and _bits(self.stack[-2]) < 32):
+            # both operands below 2**31 (range analysis or known bit lengths): the unsigned order
+            self.push_pure(_PLAIN_CMP[op], self.popn(2))
+            return True
         cb, ca = _literal_int(self.stack[-1]), _literal_int(self.stack[-2])
         if cb is not None or ca is not None:
             if cb is not None:
@@ -1198,7 +1298,7 @@ class FuncTranslator:
             if self.loops > MAX_LOOPS:
                 raise TooComplex("loops")
         if cond is not None:
-            self.emit(f"if {cond[0]}:")
+            self.emit(f"if {self.truth(cond)}:")
             self.open_indent()
         f.indent = self.indent
         f.body_start = len(self.lines)
