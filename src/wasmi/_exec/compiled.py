@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from .._syntax.ast import Module
+from ..errors import InternalError, WasmiError
 from .codegen import TooComplex, translate_function
 
 FORCE_FALLBACK = False  # tests set it to run the spec suite through the fallback translation
@@ -28,6 +29,20 @@ class CompiledModule:
         hit = self._cache.get(index)
         if hit is not None:
             return hit
+        try:
+            code, src, consts = self._translate(index)
+        except WasmiError:
+            raise
+        except Exception as e:
+            # translation often runs inside a guest call, whose boundary would misreport an
+            # IndexError or struct.error from a translator bug as an out-of-bounds trap
+            raise InternalError(f"translating function {index} failed: {type(e).__name__}: {e}") from e
+        self.sources[index] = src
+        hit = (code, consts)
+        self._cache[index] = hit
+        return hit
+
+    def _translate(self, index: int) -> Tuple[Any, str, Dict[str, Any]]:
         from .fallback import translate_fallback
 
         code = None
@@ -41,7 +56,4 @@ class CompiledModule:
             src, consts = translate_fallback(self.module, index, self.fuel, self.costs)
         if code is None:
             code = compile(src, f"<wasm function {index}>", "exec")
-        self.sources[index] = src
-        hit = (code, consts)
-        self._cache[index] = hit
-        return hit
+        return code, src, consts

@@ -35,6 +35,7 @@ from .._syntax.ast import Func, Module
 from .._syntax.types import ValType
 
 _W = 0x100000000
+SMALL_LOOP_FREE = 100  # loop-free functions up to this many instructions are analysed too
 _MAX = 0xFFFFFFFF
 Iv = Optional[Tuple[int, int]]
 Env = Optional[Dict[int, Tuple[int, int]]]  # local -> interval (absent: unknown); None: unreachable
@@ -177,6 +178,7 @@ _FIXED = {
 # operators with a plain signature that need no rule of their own: (operands, fixed result or None, results)
 _GEN = {o: (len(o.params), _FIXED.get(o), len(o.results)) for o in I.OPS
         if o.params is not None and o.results is not None and o not in _BIN and o is not I.I32_EQZ
+        and o is not I.UNREACHABLE  # () -> (), but it ends reachability: handled by the walk
         and o.name not in ("i32.eq", "i32.ne", "i32.lt_u", "i32.gt_u", "i32.le_u", "i32.ge_u",
                            "i32.lt_s", "i32.gt_s", "i32.le_s", "i32.ge_s")}
 _I32_CMP = {I.I32_EQ, I.I32_NE, I.I32_LT_U, I.I32_GT_U, I.I32_LE_U, I.I32_GE_U,
@@ -458,8 +460,8 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
     ltypes = list(ft.params) + func.local_types()
     locals_i32 = {i for i, t in enumerate(ltypes) if t is ValType.I32}
     loops = _loops(body)
-    if not loops:
-        return {}  # the facts pay for themselves in loops; straight-line code keeps the cheap path
+    if not loops and len(body) > SMALL_LOOP_FREE:
+        return {}  # the facts pay for themselves in loops and small hot functions (recursion, leaves)
     facts: Dict[int, object] = {}
     env: Env = {i: (0, 0) for i in range(len(ft.params), len(ltypes)) if i in locals_i32}
     ver: Dict[int, int] = {}  # local -> pc of its last write in program order
@@ -539,7 +541,8 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
     o_TABLE_SET = I.TABLE_SET
     o_TABLE_SIZE = I.TABLE_SIZE
     o_UNREACHABLE = I.UNREACHABLE
-    last = max(lp.end for lp in loops.values())  # no fact after the last loop is worth its time
+    # no fact after the last loop is worth its time (in a small loop-free function: all of it)
+    last = max(lp.end for lp in loops.values()) if loops else len(body) - 1
     for pc in range(last + 1):
         ins = body[pc]
         op = ins[0]
