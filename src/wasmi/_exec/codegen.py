@@ -25,6 +25,7 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .._syntax.types import FuncType, ValType
 from ..errors import InternalError, WasmiError
+from . import codegen_mem
 from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
@@ -869,6 +870,8 @@ class FuncTranslator:
             return
         ld = LOADS.get(name)
         if ld is not None:
+            if codegen_mem.load(self, name, ins):  # proven aligned: a typed memoryview
+                return
             a = self.pop()
             addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
             mem = f"M{ins[3]}"
@@ -886,6 +889,8 @@ class FuncTranslator:
             return
         st = STORES.get(name)
         if st is not None:
+            if codegen_mem.store(self, name, ins, st[1]):  # proven aligned: a typed memoryview
+                return
             sv, a = self.pop(), self.pop()
             addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
             mem = f"M{ins[3]}"

@@ -22,13 +22,14 @@ from .._syntax.ast import Module
 from .._syntax.types import ExternKind, GlobalType, Limits, MemoryType, TableType
 from ..errors import InstantiationError, InternalError, LinkError, Trap, TrapCode
 from . import numerics
+from .align import VIEW_CODES, VIEWS_OK
 from .compiled import CompiledModule
 from .helpers import HELPERS, FuelCell, make_call_indirect
 
 
 class ModuleInstance:
     __slots__ = ("module", "compiled", "funcs", "tables", "memories", "globals", "elems", "datas",
-                 "exports", "ns", "store")
+                 "exports", "ns", "store", "__weakref__")
 
     def __init__(self, compiled: CompiledModule, store: Any) -> None:
         self.compiled = compiled
@@ -185,6 +186,10 @@ def build_namespace(inst: ModuleInstance, fuel_cell: FuelCell) -> None:
     ns["_D"] = inst.datas
     ns["_F"] = fuel_cell
     inst.ns = ns
+    if VIEWS_OK:
+        for i, m in enumerate(inst.memories):
+            if not m.type.limits.is64:
+                m.share_views(inst, f"V{i}", VIEW_CODES)  # typed views, kept current by grow
 
 
 def instantiate(compiled: CompiledModule, store: Any,

@@ -3,12 +3,15 @@
 They are engine-agnostic: the public API, the spec runner and the generated code all use them. The
 generated code holds direct references to ``MemoryInstance.data`` (a ``bytearray``) and
 ``TableInstance.elements`` (a ``list``); both are grown *in place* so that those references stay valid
-after a ``memory.grow``/``table.grow``, even one done by a callee.
+after a ``memory.grow``/``table.grow``, even one done by a callee. A memory's typed views
+(``MemoryInstance.views``) cannot survive a resize: ``grow`` releases them, extends the bytearray, makes
+new ones and stores them into every namespace that uses them.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, List
+import weakref
+from typing import Any, Callable, Dict, List, Tuple
 
 from .._syntax.types import PAGE_SIZE, FuncType, GlobalType, MemoryType, TableType, ValType
 
@@ -54,9 +57,12 @@ class FuncInstance:
 
 
 class MemoryInstance:
-    """A linear memory. ``grow`` returns the old size in pages, or -1 when it cannot grow."""
+    """A linear memory. ``grow`` returns the old size in pages, or -1 when it cannot grow.
 
-    __slots__ = ("type", "data", "max_pages", "limit_pages")
+    ``views`` maps a memoryview format (``"I"``, ``"q"``, ...) to a cast of ``data`` once some instance
+    asked for them (:meth:`share_views`); they are rebuilt by every ``grow``."""
+
+    __slots__ = ("type", "data", "max_pages", "limit_pages", "views", "_sharers")
 
     def __init__(self, type: MemoryType, limit_pages: int = 65536) -> None:
         self.type = type
@@ -64,10 +70,26 @@ class MemoryInstance:
         self.max_pages = lim.max if lim.max is not None else 65536
         self.limit_pages = limit_pages
         self.data = bytearray(lim.min * PAGE_SIZE)
+        self.views: Dict[str, memoryview] = {}
+        # (weak reference to an owner with a namespace ``ns``, name prefix) per user of the views;
+        # weak, so that instances importing a long-lived memory can still be freed
+        self._sharers: List[Tuple[Any, str]] = []
 
     @property
     def pages(self) -> int:
         return len(self.data) >> 16
+
+    def share_views(self, owner: Any, prefix: str, codes: Tuple[str, ...]) -> None:
+        """Put the typed views into ``owner.ns`` as ``{prefix}{code}`` now and after every grow."""
+        for code in codes:
+            if code not in self.views:
+                self.views[code] = memoryview(self.data).cast(code)
+        self._sharers.append((weakref.ref(owner), prefix))
+        self._publish(owner.ns, prefix)
+
+    def _publish(self, ns: Dict[str, Any], prefix: str) -> None:
+        for code, v in self.views.items():
+            ns[prefix + code] = v
 
     def grow(self, delta: int) -> int:
         old = len(self.data) >> 16
@@ -75,10 +97,27 @@ class MemoryInstance:
         if new > self.max_pages or new > self.limit_pages:
             return -1
         if delta:
+            views = self.views
+            for v in views.values():
+                try:
+                    v.release()  # a bytearray with live views cannot be resized
+                except BufferError:
+                    pass  # a view of our view exists: extend fails below, grow returns -1
             try:
                 self.data.extend(bytes(delta * PAGE_SIZE))
             except (MemoryError, BufferError, OverflowError):
-                return -1
+                # BufferError: someone else (a host) holds a view of the data
+                old = -1
+            for code in views:
+                views[code] = memoryview(self.data).cast(code)
+            if views:
+                live = []
+                for ref, prefix in self._sharers:
+                    owner = ref()
+                    if owner is not None:
+                        live.append((ref, prefix))
+                        self._publish(owner.ns, prefix)
+                self._sharers = live
         return old
 
     def current_type(self) -> MemoryType:

@@ -1,0 +1,91 @@
+"""Loads and stores through typed memoryviews of the memory (docs/RATIONALE.md "Why typed memoryviews
+for proven-aligned accesses?").
+
+An access of 2**k bytes whose effective address is a proven multiple of 2**k (align.py) indexes the
+view ``V{mem}{code}`` (a cast of the memory's bytearray, namespace names kept current by
+``MemoryInstance.grow``) at ``address >> k``: one subscript instead of a struct call, a tuple and a
+subscript. An index past the end raises IndexError, the out-of-bounds trap; indices are never negative
+(align.index_expr). Accesses not proven aligned keep ``struct``: the ``align`` immediate is only a hint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .align import VIEW_LOADS, VIEW_STORES, VIEWS_OK, Alignment, function_alignment, index_expr
+
+_LOAD_BITS = {"i32.load": 32, "i32.load16_u": 16}  # bit-length bounds of i32 results (codegen._bits)
+_MASK_BITS = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
+
+
+def _state(t: Any) -> tuple:
+    """(alignment, {memory index: views usable}) of the function,
+    computed on its first memory access."""
+    st = getattr(t, "_mem_state", None)
+    if st is None:
+        m = t.module
+        al: Alignment = function_alignment(m, t.func_index)
+        mems = [i.desc for i in m.imports if i.kind == 2] + [x.type for x in m.memories]
+        ok = {i: VIEWS_OK and not mt.limits.is64 for i, mt in enumerate(mems)}
+        st = t._mem_state = (al, ok)
+    return st
+
+
+_BYTE_LOADS = frozenset(("i32.load8_u", "i64.load8_u"))
+_BYTE_STORES = frozenset(("i32.store8", "i64.store8"))
+
+
+def load(t: Any, name: str, ins: tuple) -> bool:
+    """Emit a view load for ``ins`` if it applies; False to let the caller use struct."""
+    mem = ins[3]
+    if name in _BYTE_LOADS:
+        # the bytearray itself; index_expr only rewrites a wrap-corrected address more cheaply
+        a = t.pop()
+        t.push_result(f"M{mem}[{index_expr(a[0], ins[2], 0, {})}]")
+        if name == "i32.load8_u":
+            t.stack[-1].append(8)
+        return True
+    spec = VIEW_LOADS.get(name)
+    if spec is None:
+        return False
+    al, ok = _state(t)
+    code, k, post = spec
+    if not ok.get(mem) or (k and al.access.get(t.pc, 0) < k):
+        return False
+    a = t.pop()
+    t.push_result(f"V{mem}{code}[{index_expr(a[0], ins[2], k, al.names.get(t.pc, {}))}]{post}")
+    bits = _LOAD_BITS.get(name)
+    if bits is not None:
+        t.stack[-1].append(bits)
+    return True
+
+
+def store(t: Any, name: str, ins: tuple, mask: str) -> bool:
+    """Emit a view store for ``ins`` (``mask`` reduces the value to the stored width) if it applies."""
+    mem = ins[3]
+    if name in _BYTE_STORES:
+        target, k, names = f"M{mem}", 0, {}
+    else:
+        spec = VIEW_STORES.get(name)
+        if spec is None:
+            return False
+        al, ok = _state(t)
+        code, k = spec
+        if not ok.get(mem) or al.access.get(t.pc, 0) < k:
+            return False
+        target, names = f"V{mem}{code}", al.names.get(t.pc, {})
+    sv, a = t.pop(), t.pop()
+    if mask:
+        if _bits(t, sv) <= _MASK_BITS[mask]:
+            mask = ""  # the value already fits
+        elif sv[1] is not None and sv[0] in t.reducible:
+            sv = ["(" + t.reducible[sv[0]] + ")", sv[1]]  # the mask does the reduction
+    # Python evaluates the value before the index: both are pure, so no effect is reordered
+    t.emit(f"{target}[{index_expr(a[0], ins[2], k, names)}] = {sv[0]}{mask}")
+    return True
+
+
+def _bits(t: Any, entry: list) -> int:
+    from .codegen import _bits as bits
+
+    return bits(entry)
