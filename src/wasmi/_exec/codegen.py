@@ -466,6 +466,44 @@ class FuncTranslator:
         self.write_slot(k, expr)
         self.stack.append([f"s{k}", None])
 
+    # --- memory accesses at speculated addresses ------------------------------------------
+    def spec_addr(self, a: list) -> Optional[str]:
+        """The unreduced form of a pending i32 address that carries a wrap-around reduction, when it
+        is provably non-negative (sums, products and shifts of u32 values: no ``-`` anywhere), else None.
+
+        An access at the unreduced address ``u`` is exact whenever ``u < 2**32``; when ``u >= 2**32``
+        it lies past every memory's end and raises, and the generated code retries at the exact
+        (reduced) address (docs/RATIONALE.md "Why speculate that addresses do not wrap?")."""
+        if a[1] is None or self.loops >= MAX_LOOPS - 1 or self.indent >= MAX_INDENT - 1:
+            return None
+        u = self.reducible.get(a[0])
+        if u is None or "-" in u:
+            return None
+        return u
+
+    def push_load(self, exact: str, fast: Optional[str]) -> None:
+        """Materialise a load into the next slot; with ``fast``, try the speculated form first."""
+        if fast is None or fast == exact:
+            self.push_result(exact)
+            return
+        k = len(self.stack)
+        name = f"s{k}"
+        self.write_slot(k, name)  # spills the pending entries that read the old slot; emits nothing
+        self.emit("try:")
+        self.emit(f"\t{name} = {fast}")
+        self.emit("except _MEMX:")
+        self.emit(f"\t{name} = {exact}")
+        self.stack.append([name, None])
+
+    def emit_store(self, exact: str, fast: Optional[str]) -> None:
+        if fast is None or fast == exact:
+            self.emit(exact)
+            return
+        self.emit("try:")
+        self.emit(f"\t{fast}")
+        self.emit("except _MEMX:")
+        self.emit(f"\t{exact}")
+
     def flush_local(self, name: str) -> None:
         for j in range(len(self.stack)):
             d = self.stack[j][1]
@@ -873,17 +911,19 @@ class FuncTranslator:
             if codegen_mem.load(self, name, ins):  # proven aligned: a typed memoryview
                 return
             a = self.pop()
-            addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
             mem = f"M{ins[3]}"
             fmt, post = ld
-            if fmt is None:
-                if name == "f32.load":
-                    load = f"_ldf32({mem}, {addr})"
+            loads = []
+            for base in (a[0], self.spec_addr(a)):
+                addr = base if base is None or ins[2] == 0 else f"{base} + {ins[2]}"
+                if addr is None:
+                    load = None
+                elif fmt is None:
+                    load = f"_ldf32({mem}, {addr})" if name == "f32.load" else f"{mem}[{addr}]"
                 else:
-                    load = f"{mem}[{addr}]"
-            else:
-                load = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
-            self.push_result(load)
+                    load = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
+                loads.append(load)
+            self.push_load(loads[0], loads[1])
             if name in _LOAD_BITS:
                 self.stack[-1].append(_LOAD_BITS[name])
             return
@@ -892,7 +932,6 @@ class FuncTranslator:
             if codegen_mem.store(self, name, ins, st[1]):  # proven aligned: a typed memoryview
                 return
             sv, a = self.pop(), self.pop()
-            addr = a[0] if ins[2] == 0 else f"{a[0]} + {ins[2]}"
             mem = f"M{ins[3]}"
             fmt, mask = st
             if mask:
@@ -900,13 +939,17 @@ class FuncTranslator:
                     mask = ""  # the value already fits
                 elif sv[1] is not None and sv[0] in self.reducible:
                     sv = ["(" + self.reducible[sv[0]] + ")", sv[1]]  # the mask does the reduction
-            if fmt is None:
-                if name == "f32.store":
-                    self.emit(f"_stf32({mem}, {addr}, {sv[0]})")
+            stores = []
+            for base in (a[0], self.spec_addr(a)):
+                addr = base if base is None or ins[2] == 0 else f"{base} + {ins[2]}"
+                if addr is None:
+                    stores.append(None)
+                elif fmt is None:
+                    stores.append(f"_stf32({mem}, {addr}, {sv[0]})" if name == "f32.store"
+                                  else f"{mem}[{addr}] = {sv[0]}{mask}")
                 else:
-                    self.emit(f"{mem}[{addr}] = {sv[0]}{mask}")
-            else:
-                self.emit(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {sv[0]}{mask})")
+                    stores.append(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {sv[0]}{mask})")
+            self.emit_store(stores[0], stores[1])
             return
         tpl = TRAPPING.get(name)
         if name in EXPR_CONST_DIVISOR and self.stack:

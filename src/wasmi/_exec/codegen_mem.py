@@ -41,7 +41,9 @@ def load(t: Any, name: str, ins: tuple) -> bool:
     if name in _BYTE_LOADS:
         # the bytearray itself; index_expr only rewrites a wrap-corrected address more cheaply
         a = t.pop()
-        t.push_result(f"M{mem}[{index_expr(a[0], ins[2], 0, {})}]")
+        u = t.spec_addr(a)
+        t.push_load(f"M{mem}[{index_expr(a[0], ins[2], 0, {})}]",
+                    None if u is None else f"M{mem}[{index_expr(u, ins[2], 0, {})}]")
         if name == "i32.load8_u":
             t.stack[-1].append(8)
         return True
@@ -53,7 +55,10 @@ def load(t: Any, name: str, ins: tuple) -> bool:
     if not ok.get(mem) or (k and al.access.get(t.pc, 0) < k):
         return False
     a = t.pop()
-    t.push_result(f"V{mem}{code}[{index_expr(a[0], ins[2], k, al.names.get(t.pc, {}))}]{post}")
+    u = t.spec_addr(a)
+    names = al.names.get(t.pc, {})
+    t.push_load(f"V{mem}{code}[{index_expr(a[0], ins[2], k, names)}]{post}",
+                None if u is None else f"V{mem}{code}[{index_expr(u, ins[2], k, names)}]{post}")
     bits = _LOAD_BITS.get(name)
     if bits is not None:
         t.stack[-1].append(bits)
@@ -81,7 +86,9 @@ def store(t: Any, name: str, ins: tuple, mask: str) -> bool:
         elif sv[1] is not None and sv[0] in t.reducible:
             sv = ["(" + t.reducible[sv[0]] + ")", sv[1]]  # the mask does the reduction
     # Python evaluates the value before the index: both are pure, so no effect is reordered
-    t.emit(f"{target}[{index_expr(a[0], ins[2], k, names)}] = {sv[0]}{mask}")
+    u = t.spec_addr(a)
+    t.emit_store(f"{target}[{index_expr(a[0], ins[2], k, names)}] = {sv[0]}{mask}",
+                 None if u is None else f"{target}[{index_expr(u, ins[2], k, names)}] = {sv[0]}{mask}")
     return True
 
 

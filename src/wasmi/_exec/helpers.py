@@ -191,6 +191,9 @@ HELPERS: Dict[str, Any] = {
     "_pq": _S("<q").pack_into,
     "_pd": _S("<d").pack_into,
     "_pH": _S("<H").pack_into,
+    # what an access at a speculated (unwrapped) address raises when it is past the end: the
+    # generated code then retries at the exact address (codegen.FuncTranslator.spec_addr)
+    "_MEMX": (IndexError, OverflowError, struct.error),
     "__builtins__": __builtins__,
 }
 _NUMERIC_NAMES: Dict[str, Any] = {"_n_" + name.replace(".", "_"): fn for name, fn in numerics.FUNCS.items()}
