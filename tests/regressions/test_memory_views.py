@@ -129,6 +129,17 @@ def test_accesses_match_wasmtime(fuel, fallback, monkeypatch) -> None:
     assert ("trap", True) in got and got.count(("trap", True)) >= 10
 
 
+def test_hosts_without_views_keep_struct(monkeypatch) -> None:
+    """Big-endian hosts and PyPy (align.VIEWS_OK false): no views in the namespace or the code."""
+    from wasmi._exec import codegen_mem, instantiate
+
+    monkeypatch.setattr(codegen_mem, "VIEWS_OK", False)
+    monkeypatch.setattr(instantiate, "VIEWS_OK", False)
+    assert _wasmi_results(WAT, CALLS, False) == _wasmtime_results(WAT, CALLS)
+    m = decode_module(parse_str(WAT))
+    assert "V0" not in translate_function(m, 0, False)[0]
+
+
 def test_the_aligned_functions_use_views() -> None:
     m = decode_module(parse_str(WAT))
     srcs = {i: translate_function(m, i, False)[0] for i in range(len(m.funcs))}

@@ -324,7 +324,7 @@ class _Graph:
         func_types = self.func_types
         bases = self.bases
         versioned = budget is not None
-        loop_sets = _loop_assignments(body) if versioned else {}
+        loop_sets: Optional[Dict[int, set]] = None  # made at the first loop: many bodies have none
         cur = list(range(base, base + nlocals))  # the current version (node) of each local
         # versions of every i32 local are tracked, even of a parameter whose incoming value is not
         # (then only its first version, the base node, is unknown); flat: only the tracked nodes
@@ -494,6 +494,8 @@ class _Graph:
                     for j in range(h, len(stack)):
                         stack[j] = _ZERO  # also entered by back edges
                     f.saved = stack[h:]
+                    if loop_sets is None:
+                        loop_sets = _loop_assignments(body) if versioned else {}
                     for i in loop_sets.get(pc, ()):
                         if ltracked[i]:
                             hn = node(True, 32, i)
