@@ -39,7 +39,7 @@ def load(t: Any, name: str, ins: tuple) -> bool:
     """Emit a view load for ``ins`` if it applies; False to let the caller use struct."""
     mem = ins[3]
     if name in _BYTE_LOADS:
-        # the bytearray itself; index_expr only rewrites a wrap-corrected address more cheaply
+        # the bytearray itself; index_expr folds a constant address
         a = t.pop()
         u = t.spec_addr(a)
         t.push_load(f"M{mem}[{index_expr(a[0], ins[2], 0, {})}]",
