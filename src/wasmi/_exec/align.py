@@ -1,17 +1,19 @@
 """Proven alignment of memory addresses: for each load/store, how many low bits of its effective
-address are known to be zero (docs/RATIONALE.md "Why prove alignment instead of testing it?").
+address are known to be zero (docs/RATIONALE.md "Why prove alignment instead of testing it, and why
+versioned locals?").
 
-The analysis is flow-insensitive over a function's i32 locals and optimistic: every non-parameter
-local starts at 32 known-zero low bits (its initial value 0) and is lowered to the minimum over all its
-assignments. An expression's value is "min over terms": a constant number of bits and terms
-``(local, w)`` meaning "that local's bits plus w" (``x << k`` adds k, ``x * 8`` adds 3). The equations
-``tz(m) = min(32, sources, tz(l) + w)`` with ``w >= 0`` are a shortest-path problem, solved in one
-bucket-queue pass, so the analysis is linear in the function size (one walk, then the graph).
+The analysis is optimistic: every node (a version of an i32 local, a parameter of a function only
+called directly, a non-exported i32 global) starts at 32 known-zero low bits and is lowered to the
+minimum over everything that flows into it. An expression's value is "min over terms": a constant
+number of bits and terms ``(node, w)`` meaning "that node's bits plus w" (``x << k`` adds k, ``x * 8``
+adds 3). The equations ``tz(m) = min(32, sources, tz(l) + w)`` with ``w >= 0`` are a shortest-path
+problem, solved in one bucket-queue pass. Locals are versioned while walking the structured code
+(see :class:`_Graph`), so a local reused for an unrelated value keeps the alignment of each use.
 
 Rules (low zero bits of the result; i32 values are unsigned, and wrapping mod 2**32 keeps low bits):
 add/sub/or/xor: min of the operands; and with a constant: at least the constant's (else min); mul:
-the sum; shl by a constant k: +k; select: min; every other producer (loads, calls, parameters,
-globals, shifts right, block results): 0.
+the sum; shl by a constant k: +k; select: min; every other producer (loads, calls, unknown parameters,
+exported or imported globals, shifts right, block results): 0.
 
 Also :func:`index_expr`, which turns an aligned access's address expression into an index into a
 typed memoryview of the memory, folding ``(y << k) + c`` into ``y + c // n``.
@@ -59,7 +61,6 @@ _MAX_TERMS = 6
 
 # an abstract value: (constant bits, ((local, w), ...))
 _ZERO: tuple = (0, ())
-_TOP: tuple = (32, ())
 
 
 def tz_const(c: int) -> int:
