@@ -212,7 +212,7 @@ def saxpy(n: int = 4096) -> dict:
     out = {}
     for fn in (scalar_saxpy, simd_saxpy):
         m = bytearray(data)
-        t = min(timeit.repeat(lambda: fn(m, n, 1.5), number=3, repeat=REPEAT, timer=time.process_time)) / 3
+        t = min(timeit.repeat(lambda fn=fn, m=m: fn(m, n, 1.5), number=3, repeat=REPEAT, timer=time.process_time)) / 3
         out[fn.__name__] = {"ms": t * 1e3, "ns_per_element": t / n * 1e9}
     return out
 
@@ -223,7 +223,7 @@ def kernel(n: int = 16384) -> dict:
     out = {}
     for fn in (scalar_sum, simd_sum_calls, simd_sum_inline):
         assert fn(mem, n) == want, fn.__name__
-        t = min(timeit.repeat(lambda: fn(mem, n), number=5, repeat=REPEAT, timer=time.process_time)) / 5
+        t = min(timeit.repeat(lambda fn=fn: fn(mem, n), number=5, repeat=REPEAT, timer=time.process_time)) / 5
         out[fn.__name__] = {"ms": t * 1e3, "ns_per_element": t / n * 1e9}
     return out
 

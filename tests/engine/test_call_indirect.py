@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from wasmi import Caller, Engine, I32, Linker, Module, Store, Trap, TrapCode
+from wasmi import I32, Caller, Engine, Linker, Module, Store, Trap, TrapCode
 
 WAT = """(module
   (import "env" "host" (func $host (param i32) (result i32)))
