@@ -286,6 +286,22 @@ class Consts:
         return n
 
 
+_TYPES_CACHE: List[Tuple[Module, List[FuncType], list]] = []
+
+
+def _index_space_types(module: Module) -> Tuple[List[FuncType], list]:
+    """The module's function and global types, computed once per module (a validated module does not
+    change): rebuilding them for every translated function made translation quadratic in the number
+    of functions (QuickJS: 0.56 s of its translation time)."""
+    for m, fts, gts in _TYPES_CACHE:
+        if m is module:
+            return fts, gts
+    fts, gts = module.func_types(), module.global_types()
+    _TYPES_CACHE.insert(0, (module, fts, gts))
+    del _TYPES_CACHE[4:]
+    return fts, gts
+
+
 class FuncTranslator:
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
         self.module = module
@@ -310,8 +326,7 @@ class FuncTranslator:
         self.seg_deferred: Tuple[int, ...] = ()  # see seg_start
         self.seg_pure = False  # the open segment has only operators whose effects die with a trap
         self.op_costs: Optional[Callable[[I.Op], int]] = None  # Config.fuel_costs; None: 1 per operator
-        self.all_func_types = module.func_types()
-        self.global_types = module.global_types()
+        self.all_func_types, self.global_types = _index_space_types(module)
         self.switch_ok = True  # the fallback translator turns switch lowering off
         self.reducible: Dict[str, str] = {}  # pending reduced expression -> its unreduced form
         self.pc = 0
