@@ -31,7 +31,7 @@ from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
 from .ranges import analyze as analyze_ranges, raw_sum
 
-MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks; we emit no try/with
+MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks (loops; a speculated access's try counts too)
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
 _B_NONE = 1000  # "no branch pending" for ``_b``: above every 2 * loop index + 1
 DEFER_PURE_SEGMENTS = True  # tests turn it off to compare with plain per-segment charging
