@@ -433,7 +433,7 @@ class _Graph:
                 return 0, 0
             if isinstance(bt, ValType):
                 return 0, 1
-            ft = module.types[bt]  # type: ignore[index]
+            ft = module.types[bt]  # type: ignore[index, call-overload]
             return len(ft.params), len(ft.results)
 
         plain = _PLAIN
@@ -719,8 +719,8 @@ def index_expr(addr: str, off: int, k: int, tz_of_name: Dict[str, int]) -> str:
         left, op, right = split
         c = _literal(right)
         if op == "<<" and c is not None and c >= k and off % n == 0:
-            scaled = left if c == k else f"({left} << {c - k})"
-            return f"{scaled} + {off >> k}" if off else scaled
+            shifted = left if c == k else f"({left} << {c - k})"
+            return f"{shifted} + {off >> k}" if off else shifted
         if op == "+" and c is not None and (c + off) % n == 0:
             scaled = _scaled(left, k, tz_of_name)
             if scaled is not None:

@@ -928,17 +928,15 @@ class FuncTranslator:
             a = self.pop()
             mem = f"M{ins[3]}"
             fmt, post = ld
-            loads = []
-            for base in (a[0], self.spec_addr(a)):
-                addr = base if base is None or ins[2] == 0 else f"{base} + {ins[2]}"
-                if addr is None:
-                    load = None
-                elif fmt is None:
-                    load = f"_ldf32({mem}, {addr})" if name == "f32.load" else f"{mem}[{addr}]"
-                else:
-                    load = f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
-                loads.append(load)
-            self.push_load(loads[0], loads[1])
+
+            def load_at(base: str) -> str:
+                addr = base if ins[2] == 0 else f"{base} + {ins[2]}"
+                if fmt is None:
+                    return f"_ldf32({mem}, {addr})" if name == "f32.load" else f"{mem}[{addr}]"
+                return f"{_STRUCT_NAMES[fmt]}({mem}, {addr})[0]{post}"
+
+            u = self.spec_addr(a)
+            self.push_load(load_at(a[0]), None if u is None else load_at(u))
             if name in _LOAD_BITS:
                 self.stack[-1].append(_LOAD_BITS[name])
             return
@@ -954,17 +952,16 @@ class FuncTranslator:
                     mask = ""  # the value already fits
                 elif sv[1] is not None and sv[0] in self.reducible:
                     sv = ["(" + self.reducible[sv[0]] + ")", sv[1]]  # the mask does the reduction
-            stores = []
-            for base in (a[0], self.spec_addr(a)):
-                addr = base if base is None or ins[2] == 0 else f"{base} + {ins[2]}"
-                if addr is None:
-                    stores.append(None)
-                elif fmt is None:
-                    stores.append(f"_stf32({mem}, {addr}, {sv[0]})" if name == "f32.store"
-                                  else f"{mem}[{addr}] = {sv[0]}{mask}")
-                else:
-                    stores.append(f"{_PACK_NAMES[fmt]}({mem}, {addr}, {sv[0]}{mask})")
-            self.emit_store(stores[0], stores[1])
+
+            def store_at(base: str) -> str:
+                addr = base if ins[2] == 0 else f"{base} + {ins[2]}"
+                if fmt is None:
+                    return (f"_stf32({mem}, {addr}, {sv[0]})" if name == "f32.store"
+                            else f"{mem}[{addr}] = {sv[0]}{mask}")
+                return f"{_PACK_NAMES[fmt]}({mem}, {addr}, {sv[0]}{mask})"
+
+            u = self.spec_addr(a)
+            self.emit_store(store_at(a[0]), None if u is None else store_at(u))
             return
         tpl = TRAPPING.get(name)
         if name in EXPR_CONST_DIVISOR and self.stack:

@@ -671,12 +671,12 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
             if f.kind == "func":
                 break
             if f.kind != "loop":
-                e = env
+                joined = env
                 if f.out is not None:
-                    e = join_env(f.out, e) if e is not None else f.out
+                    joined = join_env(f.out, joined) if joined is not None else f.out
                 if f.kind == "if" and not f.has_else and f.other is not None:
-                    e = join_env(f.other, e) if e is not None else f.other
-                env = e
+                    joined = join_env(f.other, joined) if joined is not None else f.other
+                env = joined
             del stack[f.base:]
             stack.extend([_UNKNOWN] * f.nresults)
             continue
@@ -699,10 +699,10 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
             for ent, truth in ((x, True), (y, False)):
                 iv = ent[0]
                 if ent[1] >= 0 and ver.get(ent[1], -1) == ent[2]:
-                    e = refine({} if iv is None else {ent[1]: iv}, c, truth)
-                    if e is None:
+                    sel = refine({} if iv is None else {ent[1]: iv}, c, truth)
+                    if sel is None:
                         continue  # never selected
-                    iv = e.get(ent[1])
+                    iv = sel.get(ent[1])
                 picked.append(iv)
             r = join(picked[0], picked[1]) if len(picked) == 2 else picked[0] if picked else None
             stack.append((r, -1, -1, None))

@@ -83,7 +83,7 @@ class MemoryInstance:
         """Put the typed views into ``owner.ns`` as ``{prefix}{code}`` now and after every grow."""
         for code in codes:
             if code not in self.views:
-                self.views[code] = memoryview(self.data).cast(code)
+                self.views[code] = memoryview(self.data).cast(code)  # type: ignore[call-overload]
         self._sharers.append((weakref.ref(owner), prefix))
         self._publish(owner.ns, prefix)
 
@@ -109,7 +109,7 @@ class MemoryInstance:
                 # BufferError: someone else (a host) holds a view of the data
                 old = -1
             for code in views:
-                views[code] = memoryview(self.data).cast(code)
+                views[code] = memoryview(self.data).cast(code)  # type: ignore[call-overload]
             if views:
                 live = []
                 for ref, prefix in self._sharers:
