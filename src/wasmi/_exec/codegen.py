@@ -84,6 +84,12 @@ def _bits(entry: list) -> int:
 _BOUNDED = frozenset(("i32.shl", "i32.add", "i32.mul"))
 
 
+def _below(entry: list, n: int) -> bool:
+    """Whether an i32 stack entry is provably below ``n`` (its bit-length bound, e.g. a ``& 7``)."""
+    b = _bits(entry)
+    return b < _UNKNOWN_BITS and (1 << b) <= n
+
+
 def _shr_bits(b: List[int]) -> int:
     return b[0]  # a shift right never grows a value (the count is refined below when constant)
 
@@ -110,6 +116,8 @@ _CMP_CONST = {
     "gt": ("({c} < {a} <= 0x7FFFFFFF)", "({a} > {c} or {a} <= 0x7FFFFFFF)"),
     "ge": ("({c} <= {a} <= 0x7FFFFFFF)", "({a} >= {c} or {a} <= 0x7FFFFFFF)"),
 }
+# signed a OP 0: the sign bit alone decides lt/ge (one compare instead of two)
+_CMP_ZERO = {"lt": "({0} > 0x7FFFFFFF)", "ge": "({0} <= 0x7FFFFFFF)"}
 # same sign bit: the unsigned order is the signed one; different: the negative one is the larger u32
 _CMP_VAR = {
     "lt": "(({0} < {1}) if ({0} ^ {1}) < 0x80000000 else ({0} > {1}))",
@@ -787,7 +795,9 @@ class FuncTranslator:
 
         targets = list(body[q][1])
         default = body[q][2]
-        if targets:
+        if targets and _below(idx, len(targets)):
+            self._tree(tmp, targets, 0, len(targets), leaf)  # the default is never taken
+        elif targets:
             self.emit(f"if {tmp} >= {len(targets)}:")
             self.open_indent()
             leaf(default)
@@ -1233,12 +1243,15 @@ class FuncTranslator:
                 var_idx, const = len(self.stack) - 2, cb
             else:
                 var_idx, const, op = len(self.stack) - 1, ca or 0, _MIRROR[op]
+            tpl = _CMP_ZERO.get(op) if const == 0 else None  # x <s 0 is just "sign bit set"
+            if tpl is None:
+                tpl = _CMP_CONST[op][const >= 0x80000000].format(a="{0}", c=const)
             e = self.stack[var_idx]
-            if e[1] is not None and not e[0].isidentifier():
+            if e[1] is not None and not e[0].isidentifier() and _uses_more_than_once(tpl, 0):
                 self.materialize(var_idx)  # the template reads it twice
             var = self.stack[var_idx]
             self.popn(2)
-            self.push_pure(_CMP_CONST[op][const >= 0x80000000].format(a="{0}", c=const), [var])
+            self.push_pure(tpl, [var])
             return True
         for j in (-2, -1):
             e = self.stack[j]
@@ -1488,11 +1501,13 @@ class FuncTranslator:
         tmp = f"s{k}"
         self.write_slot(k, idx[0])
         n = len(targets)
-        # indices >= n go to the default: one range test, then a balanced tree over [0, n)
-        self.emit(f"if {tmp} >= {n}:")
-        self.open_indent()
-        self.branch_code(default)
-        self.indent -= 1
+        # indices >= n go to the default: one range test (unless the index is known to be below n),
+        # then a balanced tree over [0, n)
+        if not _below(idx, n):
+            self.emit(f"if {tmp} >= {n}:")
+            self.open_indent()
+            self.branch_code(default)
+            self.indent -= 1
         self._tree(tmp, targets, 0, n, self.branch_code)
 
     def _tree(self, var: str, targets: List[int], lo: int, hi: int, leaf: Any) -> None:
