@@ -428,14 +428,6 @@ class _Graph:
                     trail.append((i, cur[i]))
                     cur[i] = v
 
-        def sig(bt: object) -> Tuple[int, int]:
-            if bt is None:
-                return 0, 0
-            if isinstance(bt, ValType):
-                return 0, 1
-            ft = module.types[bt]  # type: ignore[index, call-overload]
-            return len(ft.params), len(ft.results)
-
         plain = _PLAIN
         for pc, ins in enumerate(body):
             op = ins[0]
@@ -515,7 +507,7 @@ class _Graph:
             elif op is I.BLOCK or op is I.LOOP or op is I.IF:
                 if op is I.IF:
                     stack.pop()
-                np_, nr = sig(ins[1])
+                np_, nr = module.block_arity(ins[1])
                 h = len(stack) - np_
                 f = _Frame("loop" if op is I.LOOP else "block", h, stack[h:], nr, len(trail))
                 if op is I.LOOP:

@@ -198,15 +198,6 @@ class _Frame:
         self.head: Optional[Charge] = None  # metered: a loop's header segment (preds: every way in)
 
 
-def _block_sig(module: Module, bt: Any) -> Tuple[int, int]:
-    if bt is None:
-        return 0, 0
-    if isinstance(bt, ValType):
-        return 0, 1
-    ft = module.types[bt]
-    return len(ft.params), len(ft.results)
-
-
 def _find_targets(body: List[tuple]) -> Tuple[Dict[int, set], Dict[int, int]]:
     """Indices (into body) of the block/loop/if instructions that some branch targets, and the index
     of each one's matching ``end``."""
@@ -1335,7 +1326,7 @@ class FuncTranslator:
 
     # --- structured control --------------------------------------------------------------------
     def open_block(self, op: I.Op, ins: tuple, targeted: bool) -> None:
-        np_, nr = _block_sig(self.module, ins[1])
+        np_, nr = self.module.block_arity(ins[1])
         cond = None
         if op is I.IF:
             cond = self.pop()

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
-from .codegen import FuncTranslator, _block_sig, _Frame, metered
+from .codegen import FuncTranslator, _Frame, metered
 
 
 class FlatTranslator(FuncTranslator):
@@ -47,7 +47,7 @@ class FlatTranslator(FuncTranslator):
         self.goto(f.loop_index)  # the state a branch to this label enters
 
     def open_block(self, op: I.Op, ins: tuple, targeted: bool) -> None:
-        np_, nr = _block_sig(self.module, ins[1])
+        np_, nr = self.module.block_arity(ins[1])
         cond = self.pop() if op is I.IF else None
         base = len(self.stack) - np_
         kind = "block" if op is I.BLOCK else "loop" if op is I.LOOP else "if"

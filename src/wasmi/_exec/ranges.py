@@ -439,15 +439,6 @@ class _Frame:
         self.has_else = False
 
 
-def _block_arity(module: Module, bt: Any) -> Tuple[int, int]:
-    if bt is None:
-        return 0, 0
-    if isinstance(bt, ValType):
-        return 0, 1
-    ft = module.types[bt]
-    return len(ft.params), len(ft.results)
-
-
 # a stack entry: (interval, local it was read from or -1, that local's version, condition or None)
 _UNKNOWN = (None, -1, -1, None)
 
@@ -646,7 +637,7 @@ def analyze(module: Module, func: Func, all_types: Optional[list] = None) -> Dic
             env = None
             continue
         if op is o_BLOCK or op is o_LOOP or op is o_IF:
-            np_, nr = _block_arity(module, ins[1])
+            np_, nr = module.block_arity(ins[1])
             c = stack.pop() if op is o_IF else None
             f = _Frame("block" if op is o_BLOCK else "loop" if op is o_LOOP else "if", len(stack) - np_, np_, nr)
             ctl.append(f)

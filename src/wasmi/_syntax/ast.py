@@ -252,6 +252,15 @@ class Module(Node):
         out.extend(self.types[f.type_index] for f in self.funcs)
         return out
 
+    def block_arity(self, bt: Any) -> Tuple[int, int]:
+        """(parameters, results) of a block type: None, a ValType, or a type index."""
+        if bt is None:
+            return 0, 0
+        if isinstance(bt, ValType):
+            return 0, 1
+        ft = self.types[bt]
+        return len(ft.params), len(ft.results)
+
     def table_types(self) -> List[TableType]:
         out = [i.desc for i in self.imports if i.kind == ExternKind.TABLE]
         out.extend(t.type for t in self.tables)
