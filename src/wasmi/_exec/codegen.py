@@ -28,7 +28,7 @@ from ..errors import InternalError, WasmiError
 from . import codegen_mem
 from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
-from .optable import LOADS, PURE, STORES, TRAPPING, _w64m
+from .optable import LOAD_BITS, LOADS, MASK_BITS, PURE, STORES, TRAPPING, _w64m
 from .ranges import analyze as analyze_ranges, raw_sum
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks (loops; a speculated access's try counts too)
@@ -70,7 +70,6 @@ _I32_CANONICAL = {
     "i32.sub": "(_nt if (_nt := {0} - {1}) >= 0 else _nt + 0x100000000)",
 }
 _UNKNOWN_BITS = 99
-_LOAD_BITS = {"i32.load8_u": 8, "i32.load16_u": 16, "i32.load": 32}
 
 
 def _bits(entry: list) -> int:
@@ -131,7 +130,6 @@ _I64_FUSED = {
 }
 _BITWISE_I32 = {"i32.xor": "({0} ^ {1})", "i32.or": "({0} | {1})"}
 _MASKERS = frozenset(("i32.and", "i64.and", "i32.wrap_i64"))
-_MASK_BITS = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
 # operators whose effects a trap makes unobservable (locals die with the trapping call stack)
 _UNOBSERVABLE = frozenset((I.LOCAL_GET, I.LOCAL_SET, I.LOCAL_TEE, I.I32_CONST, I.I64_CONST, I.F32_CONST,
                            I.F64_CONST, I.DROP, I.NOP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.IF, I.END,
@@ -508,6 +506,22 @@ class FuncTranslator:
         self.emit("except _MEMX:")
         self.emit(f"\t{name} = {exact}")
         self.stack.append([name, None])
+
+    def mark_load_bits(self, name: str) -> None:
+        """Record the bit-length bound of a narrow i32 load's result (now on the stack top)."""
+        bits = LOAD_BITS.get(name)
+        if bits is not None:
+            self.stack[-1].append(bits)
+
+    def store_value(self, sv: list, mask: str) -> Tuple[list, str]:
+        """A store's value operand and the mask (``" & 0xFF"``…) it still needs: none when the value
+        already fits; a pending wrapping result is stored unreduced, the mask doing the reduction."""
+        if mask:
+            if _bits(sv) <= MASK_BITS[mask]:
+                return sv, ""
+            if sv[1] is not None and sv[0] in self.reducible:
+                return ["(" + self.reducible[sv[0]] + ")", sv[1]], mask
+        return sv, mask
 
     def emit_store(self, exact: str, fast: Optional[str]) -> None:
         if fast is None or fast == exact:
@@ -938,8 +952,7 @@ class FuncTranslator:
 
             u = self.spec_addr(a)
             self.push_load(load_at(a[0]), None if u is None else load_at(u))
-            if name in _LOAD_BITS:
-                self.stack[-1].append(_LOAD_BITS[name])
+            self.mark_load_bits(name)
             return
         st = STORES.get(name)
         if st is not None:
@@ -947,12 +960,8 @@ class FuncTranslator:
                 return
             sv, a = self.pop(), self.pop()
             mem = f"M{ins[3]}"
-            fmt, mask = st
-            if mask:
-                if _bits(sv) <= _MASK_BITS[mask]:
-                    mask = ""  # the value already fits
-                elif sv[1] is not None and sv[0] in self.reducible:
-                    sv = ["(" + self.reducible[sv[0]] + ")", sv[1]]  # the mask does the reduction
+            fmt = st[0]
+            sv, mask = self.store_value(sv, st[1])
 
             def store_at(base: str) -> str:
                 addr = base if ins[2] == 0 else f"{base} + {ins[2]}"

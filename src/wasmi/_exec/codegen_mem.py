@@ -14,9 +14,6 @@ from typing import Any
 
 from .align import VIEW_LOADS, VIEW_STORES, VIEWS_OK, Alignment, function_alignment, index_expr
 
-_LOAD_BITS = {"i32.load": 32, "i32.load16_u": 16}  # bit-length bounds of i32 results (codegen._bits)
-_MASK_BITS = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
-
 
 def _state(t: Any) -> tuple:
     """(alignment, {memory index: views usable}) of the function,
@@ -44,8 +41,7 @@ def load(t: Any, name: str, ins: tuple) -> bool:
         u = t.spec_addr(a)
         t.push_load(f"M{mem}[{index_expr(a[0], ins[2], 0, {})}]",
                     None if u is None else f"M{mem}[{index_expr(u, ins[2], 0, {})}]")
-        if name == "i32.load8_u":
-            t.stack[-1].append(8)
+        t.mark_load_bits(name)
         return True
     spec = VIEW_LOADS.get(name)
     if spec is None:
@@ -59,9 +55,7 @@ def load(t: Any, name: str, ins: tuple) -> bool:
     names = al.names.get(t.pc, {})
     t.push_load(f"V{mem}{code}[{index_expr(a[0], ins[2], k, names)}]{post}",
                 None if u is None else f"V{mem}{code}[{index_expr(u, ins[2], k, names)}]{post}")
-    bits = _LOAD_BITS.get(name)
-    if bits is not None:
-        t.stack[-1].append(bits)
+    t.mark_load_bits(name)
     return True
 
 
@@ -80,19 +74,10 @@ def store(t: Any, name: str, ins: tuple, mask: str) -> bool:
             return False
         target, names = f"V{mem}{code}", al.names.get(t.pc, {})
     sv, a = t.pop(), t.pop()
-    if mask:
-        if _bits(t, sv) <= _MASK_BITS[mask]:
-            mask = ""  # the value already fits
-        elif sv[1] is not None and sv[0] in t.reducible:
-            sv = ["(" + t.reducible[sv[0]] + ")", sv[1]]  # the mask does the reduction
+    sv, mask = t.store_value(sv, mask)
     # Python evaluates the value before the index: both are pure, so no effect is reordered
     u = t.spec_addr(a)
     t.emit_store(f"{target}[{index_expr(a[0], ins[2], k, names)}] = {sv[0]}{mask}",
                  None if u is None else f"{target}[{index_expr(u, ins[2], k, names)}] = {sv[0]}{mask}")
     return True
 
-
-def _bits(t: Any, entry: list) -> int:
-    from .codegen import _bits as bits
-
-    return bits(entry)

@@ -180,6 +180,11 @@ TRAPPING: Dict[str, str] = {
 }
 
 # (struct format, post-processing template) per load; "" means the raw unpacked value
+#: bit-length bounds of the i32 results of narrow loads (codegen tracks bit lengths to skip reductions)
+LOAD_BITS: Dict[str, int] = {"i32.load8_u": 8, "i32.load16_u": 16, "i32.load": 32}
+#: the mask a narrowing store applies to its value -> how many bits it keeps
+MASK_BITS: Dict[str, int] = {" & 0xFF": 8, " & 0xFFFF": 16, " & 0xFFFFFFFF": 32}
+
 LOADS: Dict[str, tuple] = {
     "i32.load": ("<I", ""),
     "i64.load": ("<q", ""),
