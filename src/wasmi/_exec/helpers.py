@@ -25,10 +25,6 @@ def _fell_off() -> None:
     raise InternalError("the state machine of a translated function fell off a state")
 
 
-def _oof() -> None:
-    raise Trap(TrapCode.OutOfFuel)
-
-
 class FuelCell:
     """A store's remaining fuel, shared by metered generated functions as their free variable ``_fu``
     (docs/RATIONALE.md "Why is fuel a closure cell?", "Why is the fuel counter a float?").
@@ -165,7 +161,6 @@ def _minit(mem: bytearray, datas: List[bytes], seg: int, d: int, s: int, n: int)
 _S = struct.Struct
 HELPERS: Dict[str, Any] = {
     "_unreachable": _unreachable,
-    "_oof": _oof,
     "_bind_fuel": _bind_fuel,
     "_fell_off": _fell_off,
     "_tget": _tget,
