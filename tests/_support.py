@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -10,11 +11,25 @@ import subprocess
 import sysconfig
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_ROOT = Path(os.environ.get("WASMI_SPEC_TESTSUITE", REPO.parent / "shared" / "spec-testsuite"))
 CORE = SPEC_ROOT / "core"
+
+
+@contextlib.contextmanager
+def translator(fallback: bool) -> Iterator[None]:
+    """Functions first translated inside the block use the state-machine fallback translator when
+    ``fallback`` is true (for fixtures that outlive one test, where ``monkeypatch`` cannot serve)."""
+    from wasmi._exec import compiled
+
+    saved = compiled.FORCE_FALLBACK
+    compiled.FORCE_FALLBACK = fallback
+    try:
+        yield
+    finally:
+        compiled.FORCE_FALLBACK = saved
 
 
 def core_files(simd: Optional[bool] = None) -> List[Path]:

@@ -5,6 +5,7 @@ of another type, a null entry, an index past the end, and a table grown or chang
 from __future__ import annotations
 
 import pytest
+from _support import translator
 
 from wasmi import I32, Caller, Engine, Linker, Module, Store, Trap, TrapCode
 
@@ -27,11 +28,7 @@ WAT = """(module
 
 @pytest.fixture(params=["structured", "fallback"])
 def setup(request):
-    from wasmi._exec import compiled
-
-    saved = compiled.FORCE_FALLBACK
-    compiled.FORCE_FALLBACK = request.param == "fallback"
-    try:
+    with translator(request.param == "fallback"):
         engine = Engine()
         store = Store(engine, data="the store data")
         linker = Linker(engine)
@@ -44,8 +41,6 @@ def setup(request):
         linker.func_wrap("env", "host", host)
         inst = linker.instantiate_and_start(store, Module(engine, WAT))
         yield store, inst, seen
-    finally:
-        compiled.FORCE_FALLBACK = saved
 
 
 def _trap(store, f, *args) -> TrapCode:

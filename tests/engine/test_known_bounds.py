@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from _support import translator
 
 from wasmi import Engine, Linker, Module, Store
 
@@ -35,16 +36,10 @@ WAT = "(module " + "".join(_switch(m, n) for m, n in SWITCHES) + "".join(
 
 @pytest.fixture(scope="module", params=["structured", "fallback"])
 def inst(request):
-    from wasmi._exec import compiled
-
-    saved = compiled.FORCE_FALLBACK
-    compiled.FORCE_FALLBACK = request.param == "fallback"
-    try:
+    with translator(request.param == "fallback"):
         engine = Engine()
         store = Store(engine)
         yield store, Linker(engine).instantiate_and_start(store, Module(engine, WAT))
-    finally:
-        compiled.FORCE_FALLBACK = saved
 
 
 def _s(x: int) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from _support import translator
 
 from wasmi import Engine, Linker, Module, Store
 from wasmi._exec import numerics as N
@@ -128,18 +129,12 @@ def _expected64(name: str, a: int, b: int) -> int:
 
 @pytest.fixture(scope="module", params=["structured", "fallback"])
 def inst(request):
-    from wasmi._exec import compiled
-
-    saved = compiled.FORCE_FALLBACK
-    compiled.FORCE_FALLBACK = request.param == "fallback"
-    try:
+    with translator(request.param == "fallback"):
         engine = Engine()
         store = Store(engine)
         # functions are translated on their first call, while the flag is set
         instance = Linker(engine).instantiate_and_start(store, Module(engine, WAT))
         yield store, instance
-    finally:
-        compiled.FORCE_FALLBACK = saved
 
 
 I32_NAMES = ["add_neg", "neg_add", "sub_big", "sum_and_lit", "sum_and_var", "sum_and_sum", "store8_sum",

@@ -10,6 +10,7 @@ import itertools
 import struct
 
 import pytest
+from _support import translator
 
 from wasmi import Config, Engine, Linker, Module, Store, Trap, TrapCode
 
@@ -40,11 +41,7 @@ PAIRS = [(100, 200), (M32, 5), (0xFFFFFFF0, 0x20), (0x80000000, 0x80000000), (M3
 
 @pytest.fixture(params=["structured", "fallback", "fuel"])
 def env(request):
-    from wasmi._exec import compiled
-
-    saved = compiled.FORCE_FALLBACK
-    compiled.FORCE_FALLBACK = request.param == "fallback"
-    try:
+    with translator(request.param == "fallback"):
         engine = Engine(Config(consume_fuel=request.param == "fuel"))
         store = Store(engine)
         if request.param == "fuel":
@@ -54,8 +51,6 @@ def env(request):
         pattern = bytes((i * 7 + 3) & 0xFF for i in range(PAGE))
         mem.write(store, 0, pattern)
         yield store, inst, mem
-    finally:
-        compiled.FORCE_FALLBACK = saved
 
 
 def _ea(a: int, b: int, off: int = 0) -> int:
