@@ -118,8 +118,8 @@ WHOLE_MODULE_LIMIT = 200_000
 # snapshot of the assigned locals per branch: many branches times many locals in interpreter loops)
 _BUDGET_PER_INSTRUCTION = 20
 _BUDGET_BASE = 2000
-# a few recent modules (Module has no weakref): (module, results by function, graph of a huge module)
-_CACHE: List[Tuple[Module, Dict[int, Alignment], Any]] = []
+# module.derived[_KEY]: (results by function index, the graph while a huge module still needs it)
+_KEY = "alignment"
 
 
 class _Unknown(Exception):
@@ -135,11 +135,9 @@ def function_alignment(module: Module, func_index: int) -> Alignment:
     except _Unknown:
         # a call site or write the walk could not see may break any optimistic fact: give up on the
         # whole module (or, for a huge module, this function) rather than guess
-        for e in _CACHE:
-            if e[0] is module and e[2] is not None and e[2].bases:
-                _CACHE.remove(e)
-                _CACHE.insert(0, (module, _AllNothing(), None))
-                break
+        e = module.derived.get(_KEY)
+        if e is not None and e[1] is not None and e[1].bases:
+            module.derived[_KEY] = (_AllNothing(), None)
         return _NOTHING
 
 
@@ -150,16 +148,11 @@ class _AllNothing(dict):
 
 def _function_alignment(module: Module, func_index: int) -> Alignment:
     """The alignment facts of defined function ``func_index`` (index space with imports)."""
-    entry = None
-    for e in _CACHE:
-        if e[0] is module:
-            entry = e
-            break
+    entry: Optional[Tuple[Dict[int, Alignment], Any]] = module.derived.get(_KEY)
     if entry is None:
-        entry = (module, {}, _Graph(module))
-        _CACHE.insert(0, entry)
-        del _CACHE[4:]
-        g = entry[2]
+        results: Dict[int, Alignment] = {}
+        entry = module.derived[_KEY] = (results, _Graph(module))
+        g = entry[1]
         nimp = sum(1 for i in module.imports if i.kind == 0)
         g.nimp = nimp
         if sum(len(f.body) for f in module.funcs) <= WHOLE_MODULE_LIMIT:
@@ -168,16 +161,15 @@ def _function_alignment(module: Module, func_index: int) -> Alignment:
             for j, f in enumerate(module.funcs):
                 base = g.bases[nimp + j]
                 parts.append(g.walk_function(f.body, base, len(g.types_of[base])))
-            entry[1].update((nimp + j, al) for j, al in enumerate(g.result(parts)))
-            entry = (module, entry[1], None)  # the graph is not needed any more
-            _CACHE[0] = entry
-    r = entry[1].get(func_index)
+            entry[0].update((nimp + j, al) for j, al in enumerate(g.result(parts)))
+            entry = module.derived[_KEY] = (entry[0], None)  # the graph is not needed any more
+    r = entry[0].get(func_index)
     if r is None:
         # a huge module: this function alone, in a graph of its own (parameters and globals unknown),
         # flat (one node per local): versions double the walk's cost, and translation throughput
         # matters most for huge modules (QuickJS: 0.49 s versioned, 0.24 s flat, of ~4 s)
-        g = _Graph(module, entry[2].func_types)  # type: ignore[union-attr]
-        f = module.funcs[func_index - entry[2].nimp]  # type: ignore[union-attr]
+        g = _Graph(module, entry[1].func_types)  # type: ignore[union-attr]
+        f = module.funcs[func_index - entry[1].nimp]  # type: ignore[union-attr]
         base = g.add_function(f, module.types[f.type_index].params, params_tracked=False)
         r = g.result([g.walk(f.body, base, len(g.types_of[base]), None)])[0]  # type: ignore[list-item]
     return r

@@ -213,11 +213,13 @@ class Module(Node):
 
     ``data_count`` is the value of the data-count section (None when absent). ``names`` is decoded
     from the ``name`` section when present (it stays in ``customs`` too); it is not part of equality.
+    ``derived`` holds what later phases compute from a finished module once (translation's type lists,
+    alignment facts), so it lives and dies with the module; it is not part of equality either.
     """
 
     __slots__ = (
         "types", "imports", "funcs", "tables", "memories", "globals", "exports",
-        "start", "elems", "datas", "data_count", "customs", "names", "id",
+        "start", "elems", "datas", "data_count", "customs", "names", "id", "derived",
     )
 
     def __init__(self) -> None:
@@ -235,6 +237,7 @@ class Module(Node):
         self.customs: List[CustomSection] = []
         self.names: Optional[Names] = None
         self.id: Optional[str] = None  # the text format's `(module $id ...)`, not encoded
+        self.derived: Dict[str, Any] = {}
 
     def _eq_fields(self) -> Tuple[str, ...]:
         return (
