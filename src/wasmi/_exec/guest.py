@@ -56,6 +56,8 @@ def _main_stack_frames() -> int:
     return max(0, soft // 2 // FRAME_BYTES)
 
 
+PYPY = sys.implementation.name == "pypy"
+PYPY_HOST = 256  # host frames below a top-level call assumed on PyPy's main thread (see call_guest)
 _MAIN_FRAMES = 0 if sys.implementation.name == "cpython" and sys.version_info >= (3, 11) else _main_stack_frames()
 
 _local = threading.local()
@@ -173,9 +175,16 @@ def call_guest(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> A
     if getattr(_local, "in_guest", False):
         return _reenter(fn, args)
     if _MAIN_FRAMES and max_depth < _MAIN_FRAMES and threading.current_thread() is _MAIN_THREAD:
-        limit = _depth() + max_depth + _MARGIN
-        if limit <= _MAIN_FRAMES:
-            return _call_direct(fn, args, limit)
+        if PYPY:
+            # sys._getframe costs PyPy ~4 µs (it materialises the frames its JIT keeps virtual), and its
+            # recursion limit is no exact depth bound anyway (docs/portability.md): the whole safe
+            # limit is granted, which leaves max_depth frames unless the host is deeper than PYPY_HOST
+            if max_depth + _MARGIN + PYPY_HOST <= _MAIN_FRAMES:
+                return _call_direct(fn, args, _MAIN_FRAMES)
+        else:
+            limit = _depth() + max_depth + _MARGIN
+            if limit <= _MAIN_FRAMES:
+                return _call_direct(fn, args, limit)
     return _call_worker(fn, args, max_depth)
 
 
