@@ -23,9 +23,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
-from .._syntax.types import FuncType, ValType
+from .._syntax.types import ExternKind, FuncType, ValType
 from ..errors import InternalError, WasmiError
 from . import codegen_mem
+from .dispatch import DispatchNeed, frozen_tables
 from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOAD_BITS, LOADS, MASK_BITS, PURE, STORES, TRAPPING, _w64m
@@ -993,10 +994,13 @@ class FuncTranslator:
             idx = self.pop()
             args = self.popn(len(ft.params))
             t, ty = f"T{ins[2]}", f"ty{ins[1]}"
-            # the common case (a Wasm function of the right type) inline; _ci checks the rest and
-            # raises the right trap (RATIONALE "Why inline call_indirect's common case?")
-            callee = (f"(_r.fn if (_r := ({t}[_ix] if (_ix := {idx[0]}) < len({t}) else None)) is not None"
-                      f" and _r.type is {ty} and _r.binder is None else _ci({t}, _ix, {ty}))")
+            if ins[2] in frozen_tables(self.module):
+                callee = self.dispatch_callee(ins[2], ins[1], idx)
+            else:
+                # the common case (a Wasm function of the right type) inline; _ci checks the rest and
+                # raises the right trap (RATIONALE "Why inline call_indirect's common case?")
+                callee = (f"(_r.fn if (_r := ({t}[_ix] if (_ix := {idx[0]}) < len({t}) else None)) is not None"
+                          f" and _r.type is {ty} and _r.binder is None else _ci({t}, _ix, {ty}))")
             self.emit_call(f"{callee}({', '.join(a[0] for a in args)})", ft)
             return
         if op is I.DROP:
@@ -1150,6 +1154,18 @@ class FuncTranslator:
     def truth(self, c: list) -> str:
         """A condition's text: a signed local's raw value is nonzero exactly when its u32 value is."""
         return self.raw.get(c[0], c[0]) if c[1] is not None else c[0]
+
+    def dispatch_callee(self, table: int, type_index: int, idx: list) -> str:
+        """The callee of a ``call_indirect`` through a frozen table: its dispatch list for this
+        signature (``dispatch.py``), indexed directly when the index is provably in range; the table
+        cannot grow, so its length is the declared minimum."""
+        name = f"D{table}_{type_index}"
+        self.consts.values[name] = DispatchNeed(table, type_index)
+        nimp = len(self.module.imported(ExternKind.TABLE))
+        size = self.module.tables[table - nimp].type.limits.min
+        if (1 << _bits(idx)) <= size:
+            return f"{name}[{idx[0]}]"
+        return f"({name}[_ix] if (_ix := {idx[0]}) < {size} else _ci(T{table}, _ix, ty{type_index}))"
 
     def set_signed(self, op: I.Op, idx: int) -> None:
         """``local.set``/``tee`` of a local held in signed form (docs/RATIONALE.md "Why a range

@@ -24,12 +24,13 @@ from ..errors import InstantiationError, InternalError, LinkError, Trap, TrapCod
 from . import numerics
 from .align import VIEW_CODES, VIEWS_OK
 from .compiled import CompiledModule
+from .dispatch import DispatchNeed, build_dispatch
 from .helpers import HELPERS, FuelCell, make_call_indirect
 
 
 class ModuleInstance:
     __slots__ = ("module", "compiled", "funcs", "tables", "memories", "globals", "elems", "datas",
-                 "exports", "ns", "store", "__weakref__")
+                 "exports", "ns", "store", "ready", "__weakref__")
 
     def __init__(self, compiled: CompiledModule, store: Any) -> None:
         self.compiled = compiled
@@ -43,6 +44,8 @@ class ModuleInstance:
         self.datas: List[bytes] = []
         self.exports: Dict[str, Any] = {}
         self.ns: Dict[str, Any] = {}
+        # set once the active segments are applied: dispatch lists (dispatch.py) are built from then on
+        self.ready = False
 
     # --- lazy translation ---------------------------------------------------------------------
     def compile_func(self, index: int) -> Callable[..., Any]:
@@ -51,6 +54,10 @@ class ModuleInstance:
         ns = self.ns
         if consts:
             ns.update(consts)
+            if self.ready:
+                for name, v in consts.items():
+                    if type(v) is DispatchNeed and type(ns[name]) is DispatchNeed:
+                        ns[name] = build_dispatch(self, v.table, ns[f"ty{v.type_index}"])
         exec(code, ns)
         fn = ns.pop(f"_wasm_f{index}")
         ns[f"f{index}"] = fn
@@ -280,6 +287,12 @@ def instantiate(compiled: CompiledModule, store: Any,
                 raise Trap(TrapCode.MemoryOutOfBounds)
             mem[off:off + len(data)] = data
             inst.datas[i] = b""
+    inst.ready = True
+    if compiled.eager:  # functions translated above asked for dispatch lists of unfilled tables
+        ns = inst.ns
+        for name, v in list(ns.items()):
+            if type(v) is DispatchNeed:
+                ns[name] = build_dispatch(inst, v.table, ns[f"ty{v.type_index}"])
     start = inst.funcs[module.start] if module.start is not None else None
     return inst, start
 
