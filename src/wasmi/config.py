@@ -161,9 +161,12 @@ class Config:
 
     * ``consume_fuel`` [False] — meter execution (docs/fuel.md); stores then start with 0 fuel.
     * ``fuel_costs`` [1 per operator] — a :class:`FuelCosts`.
-    * ``compilation_mode`` ["lazy_translation"] — ``"lazy_translation"``: a function is translated to
-      Python on its first call; ``"eager"``: all functions when instantiated; ``"lazy"``: like
-      lazy_translation (validation is always done up front).
+    * ``compilation_mode`` ["lazy_translation"] — ``"lazy_translation"``: ``Module`` validates
+      everything, a function is translated to Python on its first call; ``"eager"``: all functions
+      translated when instantiated; ``"lazy"``: ``Module`` checks all but the function bodies, and each
+      body is decoded, validated and translated on its function's first call, where a malformed or
+      invalid body raises its DecodeError/ValidationError (with function index and byte offset)
+      instead of ``Module`` (``Module.validate`` still checks everything).
     * ``max_call_depth`` [1024] — nested Wasm calls before the ``call stack exhausted`` trap (counted
       as Python frames, so host functions on the call path count too).
     * ``max_memory_pages`` [65536] — a cap below the spec's; ``memory.grow`` beyond it fails (-1).
