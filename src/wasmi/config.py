@@ -106,7 +106,7 @@ class FuelCosts:
     Raises ValueError for a negative cost or an unknown operator name.
     """
 
-    __slots__ = ("base", "load", "store", "call", "ops", "_table")
+    __slots__ = ("base", "load", "store", "call", "ops", "_table", "_default")
 
     def __init__(self, base: int = 1, *, load: Optional[int] = None, store: Optional[int] = None,
                  call: Optional[int] = None, ops: Optional[Mapping[str, int]] = None) -> None:
@@ -134,13 +134,15 @@ class FuelCosts:
                 cost = call
             table.append(overrides.get(op.name, cost))
         self._table = table
+        # every Module() asks (cost_function): once here, not a walk over ~440 operators per module
+        self._default = all(c == 1 for c in table)
 
     def cost(self, op: Op) -> int:
         """The fuel ``op`` costs."""
         return self._table[op.index]
 
     def is_default(self) -> bool:
-        return all(c == 1 for c in self._table)
+        return self._default
 
     def cost_function(self) -> Optional[Callable[[Op], int]]:
         """None when every operator costs 1 (the engine's built-in rule), else ``cost``."""

@@ -4,6 +4,7 @@ modes raise at Module(), with the same message, function index and byte offset."
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any, List, Tuple
 
@@ -227,6 +228,36 @@ def test_two_threads_calling_the_same_function_first() -> None:
         results, checked = _first_calls_from_two_threads()
         assert results == [5050, 5050]
         assert checked == [0]  # decoded and validated once
+
+
+def test_invalid_function_called_through_a_table_or_with_fuel() -> None:
+    wat = """(module (type $t (func (result i32)))
+      (table 1 funcref) (elem (i32.const 0) $bad)
+      (func $bad (type $t) (i64.const 1))
+      (func (export "via_table") (result i32) (call_indirect (type $t) (i32.const 0))))"""
+    for fuel in (False, True):
+        engine = Engine(Config(compilation_mode="lazy", consume_fuel=fuel))
+        store, inst = _inst(engine, Module(engine, wat))
+        if fuel:
+            store.set_fuel(1000)
+        with pytest.raises(wasmi.ValidationError, match="in function 0"):
+            inst.get_func(store, "via_table").call(store)
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_decoded_syntax_tree_is_freed_without_the_cycle_collector(lazy: bool) -> None:
+    from wasmi._binary.decode import decode_module
+
+    data = parse_str(INVALID)
+    gc.collect()
+    gc.disable()
+    try:
+        m = decode_module(data, lazy)
+        assert [len(f.body) for f in m.funcs] and all(f.offsets for f in m.funcs)  # everything filled
+        del m
+        assert gc.collect() == 0  # nothing was left for the cycle collector
+    finally:
+        gc.enable()
 
 
 def test_text_and_binary_sources_behave_alike() -> None:

@@ -64,10 +64,9 @@ def _read_u32(data: bytes, pos: int) -> Tuple[int, int]:
 
 
 def _read_code(data: bytes, pos: int, count: int, func_types: List[int], bodies: LazyBodies,
-               lazy: bool) -> int:
+               lazy: bool, funcs: List[LazyFunc]) -> int:
     """The code section's entries; with ``lazy`` as byte ranges only, bodies left undecoded. Raises
     DecodeError ("too many locals", "section size mismatch", …, with the function index)."""
-    funcs = bodies.funcs
     start = pos
     base = bodies.nimp
     for i in range(count):
@@ -208,8 +207,8 @@ def _decode(data: bytes, lazy_bodies: bool) -> Module:
             if lazy_bodies:
                 m.derived["lazy_bodies"] = bodies
             # Like the reference interpreter, compare the counts only after the last section.
-            pos = _read_code(data, pos, count, func_types, bodies, lazy_bodies)
-            code_funcs = bodies.funcs
+            code_funcs = []
+            pos = _read_code(data, pos, count, func_types, bodies, lazy_bodies, code_funcs)
             m.funcs = code_funcs  # type: ignore[assignment]
         elif sid == 11:
             m.datas, pos = _vec(read_data, data, pos)

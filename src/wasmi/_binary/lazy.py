@@ -78,18 +78,18 @@ class LazyFunc(Func):
 
 
 class LazyBodies:
-    """What the functions of one decoded module share: its bytes, the body check, a lock.
+    """What the functions of one decoded module share: its bytes, the body check, a lock. (It holds
+    no function: the syntax tree stays free of cycles, so refcounting frees it.)
 
     ``check(func, func_index)`` raises for an invalid body; it is None until the module-level checks
     passed (and in the modes that check every body up front).
     """
 
-    __slots__ = ("data", "funcs", "nimp", "need_data_count", "check", "code_bytes", "_lock")
+    __slots__ = ("data", "nimp", "need_data_count", "check", "code_bytes", "_lock")
 
     def __init__(self, data: bytes, nimp: int) -> None:
         self.data = data
         self.nimp = nimp
-        self.funcs: List[LazyFunc] = []
         self.need_data_count = False  # no data count section: memory.init/data.drop are malformed
         self.check: Optional[BodyCheck] = None
         self.code_bytes = 0
@@ -137,16 +137,17 @@ class LazyBodies:
                     raise DecodeError("data count section required", offsets[pos], f.index)
         return locals_, body
 
-    def check_function(self, index: int) -> None:
-        """Decode and check function ``index`` (index space) if not done yet; raise its error if it
-        has one (DecodeError, ValidationError, EnforcedLimitsError)."""
-        f = self.funcs[index - self.nimp]
+    @staticmethod
+    def check_function(f: LazyFunc) -> None:
+        """Decode and check ``f`` if not done yet; raise its error if it has one (DecodeError,
+        ValidationError, EnforcedLimitsError)."""
         f.body  # noqa: B018 - reading it materializes the body
         err = f.error
         if err is not None:
             raise err.with_traceback(None)
 
-    def check_all(self) -> None:
+    @staticmethod
+    def check_all(funcs: List[LazyFunc]) -> None:
         """Every body, in order; raises the first function's error."""
-        for f in self.funcs:
-            self.check_function(f.index)
+        for f in funcs:
+            LazyBodies.check_function(f)

@@ -37,7 +37,8 @@ class CompiledModule:
         if hit is not None:
             return hit
         if self._lazy is not None:
-            self._lazy.check_function(index)  # a malformed or invalid body raises its error here
+            # a malformed or invalid body raises its error here
+            self._lazy.check_function(self.module.funcs[index - self._lazy.nimp])
         try:
             code, src, consts = self._translate(index)
         except WasmiError:

@@ -283,7 +283,7 @@ class ScriptRun:
             lazy = cm.module.derived.get("lazy_bodies")
             if lazy is not None:
                 try:
-                    lazy.check_all()  # what calling every function would report
+                    lazy.check_all(cm.module.funcs)  # what calling every function would report
                 except (MalformedError, ValidationError) as e:
                     self._expect_error(cmd, e, cls)
                     self.deferred += 1
