@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("wast", help="run .wast spec scripts")
     w.add_argument("files", nargs="+", metavar="FILE")
     w.add_argument("--fuel", action="store_true", help="run everything with fuel metering on")
+    w.add_argument("--lazy", action="store_true",
+                   help='decode and validate function bodies on first call (compilation_mode="lazy"); an '
+                        "assert_invalid/assert_malformed about a body passes if checking every body raises it")
     w.add_argument("--json", action="store_true", help="print details as JSON")
     w.add_argument("--skip-manifest", metavar="TSV", help="skip the assertions listed in this manifest")
     w.set_defaults(func=_wast)

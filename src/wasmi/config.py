@@ -106,7 +106,7 @@ class FuelCosts:
     Raises ValueError for a negative cost or an unknown operator name.
     """
 
-    __slots__ = ("base", "load", "store", "call", "ops", "_table")
+    __slots__ = ("base", "load", "store", "call", "ops", "_table", "_default")
 
     def __init__(self, base: int = 1, *, load: Optional[int] = None, store: Optional[int] = None,
                  call: Optional[int] = None, ops: Optional[Mapping[str, int]] = None) -> None:
@@ -134,13 +134,15 @@ class FuelCosts:
                 cost = call
             table.append(overrides.get(op.name, cost))
         self._table = table
+        # every Module() asks (cost_function): once here, not a walk over ~440 operators per module
+        self._default = all(c == 1 for c in table)
 
     def cost(self, op: Op) -> int:
         """The fuel ``op`` costs."""
         return self._table[op.index]
 
     def is_default(self) -> bool:
-        return all(c == 1 for c in self._table)
+        return self._default
 
     def cost_function(self) -> Optional[Callable[[Op], int]]:
         """None when every operator costs 1 (the engine's built-in rule), else ``cost``."""
@@ -161,9 +163,12 @@ class Config:
 
     * ``consume_fuel`` [False] — meter execution (docs/fuel.md); stores then start with 0 fuel.
     * ``fuel_costs`` [1 per operator] — a :class:`FuelCosts`.
-    * ``compilation_mode`` ["lazy_translation"] — ``"lazy_translation"``: a function is translated to
-      Python on its first call; ``"eager"``: all functions when instantiated; ``"lazy"``: like
-      lazy_translation (validation is always done up front).
+    * ``compilation_mode`` ["lazy_translation"] — ``"lazy_translation"``: ``Module`` validates
+      everything, a function is translated to Python on its first call; ``"eager"``: all functions
+      translated when instantiated; ``"lazy"``: ``Module`` checks all but the function bodies, and each
+      body is decoded, validated and translated on its function's first call, where a malformed or
+      invalid body raises its DecodeError/ValidationError (with function index and byte offset)
+      instead of ``Module`` (``Module.validate`` still checks everything).
     * ``max_call_depth`` [1024] — nested Wasm calls before the ``call stack exhausted`` trap (counted
       as Python frames, so host functions on the call path count too).
     * ``max_memory_pages`` [65536] — a cap below the spec's; ``memory.grow`` beyond it fails (-1).

@@ -54,14 +54,15 @@ class DecodeError(MalformedError):
     """The binary format could not be decoded.
 
     ``message`` is the spec's wording (``"unexpected end"``, ``"integer too large"``, …);
-    ``offset`` is the byte offset in the input where decoding failed.
+    ``offset`` is the byte offset in the input where decoding failed; ``func_index`` the function
+    (index space with imports) whose body is malformed, when the error is inside one.
     """
 
-    def __init__(self, message: str, offset: Optional[int] = None) -> None:
+    def __init__(self, message: str, offset: Optional[int] = None, func_index: Optional[int] = None) -> None:
         self.message = message
         self.offset = offset
-        text = message if offset is None else f"{message} (at byte offset {offset:#x})"
-        super().__init__(text)
+        self.func_index = func_index
+        super().__init__(message + _where(func_index, offset))
 
 
 class WatError(MalformedError):
@@ -124,12 +125,16 @@ class ValidationError(WasmiError):
         self.message = message
         self.offset = offset
         self.func_index = func_index
-        where = []
-        if func_index is not None:
-            where.append(f"in function {func_index}")
-        if offset is not None:
-            where.append(f"at byte offset {offset:#x}")
-        super().__init__(message + (f" ({', '.join(where)})" if where else ""))
+        super().__init__(message + _where(func_index, offset))
+
+
+def _where(func_index: Optional[int], offset: Optional[int]) -> str:
+    where = []
+    if func_index is not None:
+        where.append(f"in function {func_index}")
+    if offset is not None:
+        where.append(f"at byte offset {offset:#x}")
+    return f" ({', '.join(where)})" if where else ""
 
 
 class LinkError(WasmiError):

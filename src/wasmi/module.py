@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from ._exec.compiled import CompiledModule
 from ._syntax import ast
@@ -34,18 +34,18 @@ class ExportType(NamedTuple):
     ty: ExternType
 
 
-def _decode(data: Source) -> ast.Module:
+def _decode(data: Source, lazy: bool) -> ast.Module:
     from ._binary.decode import decode_module
     from .wat import parse_bytes, parse_str
 
     if isinstance(data, str):
-        return decode_module(parse_str(data))
+        return decode_module(parse_str(data), lazy)
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"a module is made from bytes or WAT text, not {type(data).__name__}")
-    return decode_module(parse_bytes(bytes(data)))
+    return decode_module(parse_bytes(bytes(data)), lazy)
 
 
-def _check_limits(m: ast.Module, cfg: Config) -> None:
+def _check_limits(m: ast.Module, cfg: Config, lazy: bool) -> None:
     lim = cfg.get_enforced_limits()
     if lim == _UNLIMITED:
         return
@@ -70,15 +70,19 @@ def _check_limits(m: ast.Module, cfg: Config) -> None:
                 if len(getattr(ft, attr)) > cap:
                     raise EnforcedLimitsError(
                         f"enforced limit exceeded: type {i} has {len(getattr(ft, attr))} {attr} (limit {cap})")
-    cap = lim.max_function_body_size
-    if cap is not None:
+    if lim.max_function_body_size is not None and not lazy:
         for i, f in enumerate(m.funcs):
-            if len(f.body) > cap:
-                raise EnforcedLimitsError(
-                    f"enforced limit exceeded: function {i} has {len(f.body)} instructions (limit {cap})")
+            _check_body_size(f, i, lim)
 
 
-def _check_proposals(m: ast.Module, cfg: Config) -> None:
+def _check_body_size(f: ast.Func, i: int, lim: EnforcedLimits) -> None:
+    cap = lim.max_function_body_size
+    if cap is not None and len(f.body) > cap:
+        raise EnforcedLimitsError(
+            f"enforced limit exceeded: function {i} has {len(f.body)} instructions (limit {cap})")
+
+
+def _check_proposals(m: ast.Module, cfg: Config, lazy: bool) -> None:
     """What the validator does not know about: multi-value, mutable globals, floats."""
     if not cfg.get_multi_value():
         for i, ft in enumerate(m.types):
@@ -95,7 +99,7 @@ def _check_proposals(m: ast.Module, cfg: Config) -> None:
                 if gt.mutable:
                     raise ValidationError(f"mutable globals are disabled: export {ex.name!r}")
     if not cfg.get_floats():
-        _check_no_floats(m)
+        _check_no_floats(m, lazy)
 
 
 def _global_type(m: ast.Module, index: int, nimp: int) -> Any:
@@ -104,10 +108,12 @@ def _global_type(m: ast.Module, index: int, nimp: int) -> Any:
     return m.globals[index - nimp].type
 
 
-def _check_no_floats(m: ast.Module) -> None:
-    def bad(what: str) -> ValidationError:
-        return ValidationError(f"floating point support is disabled: {what}")
+def _no_floats(what: str) -> ValidationError:
+    return ValidationError(f"floating point support is disabled: {what}")
 
+
+def _check_no_floats(m: ast.Module, lazy: bool) -> None:
+    bad = _no_floats
     for i, ft in enumerate(m.types):
         if any(t in _FLOATS for t in ft.params + ft.results):
             raise bad(f"type {i} is {ft}")
@@ -117,35 +123,63 @@ def _check_no_floats(m: ast.Module) -> None:
     for imp in m.imports:
         if imp.kind == ExternKind.GLOBAL and imp.desc.valtype in _FLOATS:  # type: ignore[union-attr]
             raise bad(f"import {imp.module}::{imp.name} of type {imp.desc.valtype}")  # type: ignore[union-attr]
-    for fi, f in enumerate(m.funcs):
-        for _, t in f.locals:
-            if t in _FLOATS:
-                raise bad(f"a local of type {t} in function {fi}")
-        for ins in f.body:
-            op = ins[0]
-            types = (op.params or ()) + (op.results or ())
-            if any(t in _FLOATS for t in types) or op.name.startswith(("f32.", "f64.")):
-                raise bad(f"{op.name} in function {fi}")
-            if op.name == "select_t" and any(t in _FLOATS for t in ins[1]):
-                raise bad(f"select of floats in function {fi}")
-            if op.name in ("block", "loop", "if") and ins[1] in _FLOATS:
-                raise bad(f"a {op.name} of type {ins[1]} in function {fi}")
+    if not lazy:
+        for fi, f in enumerate(m.funcs):
+            _check_func_floats(f, fi)
 
 
-def _prepare(engine: Engine, data: Source) -> ast.Module:
+def _check_func_floats(f: ast.Func, fi: int) -> None:
+    bad = _no_floats
+    for _, t in f.locals:
+        if t in _FLOATS:
+            raise bad(f"a local of type {t} in function {fi}")
+    for ins in f.body:
+        op = ins[0]
+        types = (op.params or ()) + (op.results or ())
+        if any(t in _FLOATS for t in types) or op.name.startswith(("f32.", "f64.")):
+            raise bad(f"{op.name} in function {fi}")
+        if op.name == "select_t" and any(t in _FLOATS for t in ins[1]):
+            raise bad(f"select of floats in function {fi}")
+        if op.name in ("block", "loop", "if") and ins[1] in _FLOATS:
+            raise bad(f"a {op.name} of type {ins[1]} in function {fi}")
+
+
+def _prepare(engine: Engine, data: Source, lazy: bool = False) -> ast.Module:
+    """Decode and check a module; with ``lazy`` (compilation_mode="lazy") everything but the
+    function bodies, which get their checks installed to run when first read (_binary/lazy.py)."""
     from ._valid import validate_module
 
     cfg = engine._config
-    module = _decode(data)
-    _check_limits(module, cfg)
+    module = _decode(data, lazy)
+    _check_limits(module, cfg, lazy)
     feats = cfg.get_features()
     # None: every 2.0 feature (the validator's fast path)
-    validate_module(module, None if len(feats) == 6 else feats)
-    _check_proposals(module, cfg)
+    check = validate_module(module, None if len(feats) == 6 else feats, bodies=not lazy)
+    _check_proposals(module, cfg, lazy)
+    if lazy:
+        bodies = module.derived.get("lazy_bodies")
+        if bodies is not None:
+            bodies.check = _body_check(check, cfg, bodies.nimp)
     if cfg.get_ignore_custom_sections():
         module.customs = []
         module.names = None
     return module
+
+
+def _body_check(validate: Callable[[ast.Func, int], None], cfg: Config,
+                nimp: int) -> Callable[[ast.Func, int], None]:
+    """What Module() checks of each body in the other modes, in the same order, for one body."""
+    lim = cfg.get_enforced_limits()
+    size = lim.max_function_body_size is not None
+    floats = not cfg.get_floats()
+
+    def check(func: ast.Func, func_index: int) -> None:
+        if size:
+            _check_body_size(func, func_index - nimp, lim)
+        validate(func, func_index)
+        if floats:
+            _check_func_floats(func, func_index - nimp)
+    return check
 
 
 class Module:
@@ -162,7 +196,7 @@ class Module:
         if not isinstance(engine, Engine):
             raise TypeError(f"Module takes a wasmi.Engine, not {type(engine).__name__}")
         self.engine = engine
-        self._ast = _prepare(engine, data)
+        self._ast = _prepare(engine, data, engine._config.get_compilation_mode() == "lazy")
         self._compiled = _compile(engine, self._ast)
 
     @classmethod

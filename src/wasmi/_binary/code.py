@@ -4,8 +4,14 @@ How it is made fast (see RATIONALE "Why is the decoder fast?"):
 
 * dispatch is a list indexed by the opcode byte, built once from the instruction table;
 * instructions without immediates are one shared, pre-built tuple ``(op,)`` appended as is;
-* instructions with a single u32 index (``local.get``, ``call``, ``br`` …) are decoded inline in the loop
-  with a one-byte LEB fast path; only the rest go through a small reader function per opcode.
+* instructions with a single u32 index (``local.get``, ``call``, ``br`` …) or integer constant are
+  decoded inline in the loop when the immediate takes one byte, as one of 128 shared, pre-built tuples;
+  only the rest go through a small reader function per opcode (block types and the common memory
+  arguments also give shared tuples);
+* instruction offsets are not recorded (only error messages need them, and they are recomputed then).
+
+Shared tuples are allocated once instead of per instruction, and the cyclic garbage collector, which
+traverses every live container at its full collections, sees a fraction of the objects.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._syntax import instructions as I
 from .._syntax.instructions import OPS, Imm, Op
-from .._syntax.types import VALTYPE_BY_CODE
+from .._syntax.types import VALTYPE_BY_CODE, ValType
 from ..errors import DecodeError
 from .reader import read_len, read_reftype, read_s32, read_s33, read_s64, read_u32, read_valtype
 
@@ -69,7 +75,14 @@ def _blocktype(data: bytes, pos: int) -> Tuple[Any, int]:
 def _make_reader(op: Op) -> Optional[Reader]:  # noqa: C901 - one branch per immediate kind
     imm = op.imm
     if imm == Imm.BLOCK:
+        # the one-byte block types (empty or a value type) as shared tuples
+        by_byte: Dict[int, Tuple[Any, ...]] = {0x40: (op, None)}
+        by_byte.update((code, (op, t)) for code, t in VALTYPE_BY_CODE.items())
+
         def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
+            t = by_byte.get(data[pos])
+            if t is not None:
+                return t, pos + 1
             bt, pos = _blocktype(data, pos)
             return (op, bt), pos
     elif imm == Imm.BR_TABLE:
@@ -96,7 +109,18 @@ def _make_reader(op: Op) -> Optional[Reader]:  # noqa: C901 - one branch per imm
         def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
             return (op, 0), _zero_byte(data, pos)
     elif imm == Imm.MEMARG:
+        # shared tuples for an alignment of at most 8 bytes and an offset below 128, made on first use
+        shared: List[Optional[Tuple[Any, ...]]] = [None] * 512
+
         def r(data: bytes, pos: int) -> Tuple[Tuple[Any, ...], int]:
+            flags = data[pos]
+            offset = data[pos + 1]
+            if flags < 4 and offset < 0x80:
+                k = flags << 7 | offset
+                t = shared[k]
+                if t is None:
+                    t = shared[k] = (op, flags, offset, 0)
+                return t, pos + 2
             a, o, pos = _memarg(data, pos)
             return (op, a, o, 0), pos
     elif imm == Imm.MEMARG_LANE:
@@ -178,10 +202,12 @@ def _prefixed(sub: Dict[int, Reader]) -> Reader:
 
 
 # Dispatch tables indexed by the opcode byte: SIMPLE holds the shared tuple of an immediate-free
-# instruction, INDEXED the op of an instruction whose only immediate is a u32 index, READERS the
-# reader of anything else. END, ELSE and the block openers are handled by the loop itself.
+# instruction; ONE_BYTE, for an instruction whose only immediate is a u32 index or an integer
+# constant, the 128 shared tuples of its one-byte immediates (indexed by that byte); READERS the
+# reader of anything else, and of the longer immediates of ONE_BYTE's instructions. END, ELSE and
+# the block openers are handled by the loop itself.
 SIMPLE: List[Optional[Tuple[Any, ...]]] = [None] * 256
-INDEXED: List[Optional[Op]] = [None] * 256
+ONE_BYTE: List[Optional[List[Tuple[Any, ...]]]] = [None] * 256
 READERS: List[Optional[Reader]] = [None] * 256
 _FC: Dict[int, Reader] = {}
 _FD: Dict[int, Reader] = {}
@@ -196,10 +222,12 @@ for _op in OPS:
         pass
     elif _op.imm == Imm.NONE:
         SIMPLE[_op.code] = (_op,)
-    elif _op.imm in _INDEX_KINDS:
-        INDEXED[_op.code] = _op
     else:
         READERS[_op.code] = _make_reader(_op)
+        if _op.imm in _INDEX_KINDS:
+            ONE_BYTE[_op.code] = [(_op, v) for v in range(0x80)]
+        elif _op.imm == Imm.I32 or _op.imm == Imm.I64:  # signed LEB: bit 6 is the sign
+            ONE_BYTE[_op.code] = [(_op, v - 0x80 if v & 0x40 else v) for v in range(0x80)]
 READERS[0xFC] = _prefixed(_FC)
 READERS[0xFD] = _prefixed(_FD)
 
@@ -207,43 +235,47 @@ _END = (I.END,)
 _ELSE = (I.ELSE,)
 
 
-def decode_instrs(data: bytes, pos: int) -> Tuple[List[Tuple[Any, ...]], List[int], int]:
+def decode_instrs(data: bytes, pos: int,
+                  offsets: Optional[List[int]] = None) -> Tuple[List[Tuple[Any, ...]], int]:
     """Decode instructions from ``pos`` up to and including the ``end`` that closes the sequence.
 
-    Returns ``(instrs, offsets, new_pos)``; ``offsets[i]`` is the position of instruction i's opcode.
+    Returns ``(instrs, new_pos)``; with an ``offsets`` list, ``offsets[i]`` gets the position of
+    instruction i's opcode (only error messages need them: see :class:`.lazy.LazyFunc`).
     Like the reference interpreter, the sequence is not bounded by its declared size: callers compare
     ``new_pos`` with the size afterwards. Raises DecodeError ("illegal opcode", "END opcode expected",
     LEB and immediate errors); IndexError when the input ends first.
     """
     body: List[Tuple[Any, ...]] = []
-    offsets: List[int] = []
     append = body.append
-    oappend = offsets.append
+    track = offsets is not None
+    oappend = offsets.append if offsets is not None else None
     simple = SIMPLE
-    indexed = INDEXED
+    one_byte = ONE_BYTE
     readers = READERS
     depth = 0
     while True:
-        oappend(pos)
+        if track:
+            oappend(pos)  # type: ignore[misc]
         b = data[pos]
         pos += 1
         t = simple[b]
         if t is not None:
             append(t)
             continue
-        op = indexed[b]
-        if op is not None:
+        row = one_byte[b]
+        if row is not None:
             v = data[pos]
             if v < 0x80:
                 pos += 1
+                append(row[v])
             else:
-                v, pos = read_u32(data, pos)
-            append((op, v))
+                t, pos = readers[b](data, pos)  # type: ignore[misc]
+                append(t)
             continue
         if b == 0x0B:
             append(_END)
             if depth == 0:
-                return body, offsets, pos
+                return body, pos
             depth -= 1
             continue
         if b == 0x05:
@@ -265,6 +297,37 @@ def decode_const_expr(data: bytes, pos: int) -> Tuple[List[Tuple[Any, ...]], int
 
     Returns the instructions without the final ``end``. Raises like :func:`decode_instrs`.
     """
-    instrs, _, pos = decode_instrs(data, pos)
+    instrs, pos = decode_instrs(data, pos)
     instrs.pop()
     return instrs, pos
+
+
+_MAX_LOCALS = 0xFFFFFFFF
+
+
+def decode_body(data: bytes, pos: int, end: int, offsets: Optional[List[int]] = None) -> Tuple[
+        List[Tuple[int, ValType]], List[Tuple[Any, ...]]]:
+    """One function body from ``pos``, the offset right after its code-section size field, to
+    ``end`` (where that size says it stops): ``(locals, instrs)``, and the instructions' offsets
+    appended to ``offsets`` if given.
+
+    Raises DecodeError ("too many locals", "section size mismatch", …); IndexError when the input
+    ends first.
+    """
+    n, pos = _u32(data, pos)
+    locals_ = []
+    total = 0
+    for _ in range(n):
+        count, pos = _u32(data, pos)
+        total += count
+        if total > _MAX_LOCALS:
+            raise DecodeError("too many locals", pos)
+        t = VALTYPE_BY_CODE.get(data[pos])
+        if t is None:
+            raise DecodeError("malformed value type", pos)
+        pos += 1
+        locals_.append((count, t))
+    body, pos = decode_instrs(data, pos, offsets)
+    if pos != end:
+        raise DecodeError("section size mismatch", end)
+    return locals_, body

@@ -155,7 +155,10 @@ def _function_alignment(module: Module, func_index: int) -> Alignment:
         g = entry[1]
         nimp = sum(1 for i in module.imports if i.kind == 0)
         g.nimp = nimp
-        if sum(len(f.body) for f in module.funcs) <= WHOLE_MODULE_LIMIT:
+        # "bodies_on_demand" (CompiledModule sets it): a big module in compilation_mode="lazy", whose
+        # other bodies translating one function must not decode
+        whole = not module.derived.get("bodies_on_demand")
+        if whole and sum(len(f.body) for f in module.funcs) <= WHOLE_MODULE_LIMIT:
             g.whole_module(nimp)
             parts = []
             for j, f in enumerate(module.funcs):

@@ -6,6 +6,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 from .._syntax.ast import Module
 from ..errors import InternalError, WasmiError
+from .align import WHOLE_MODULE_LIMIT
 from .codegen import TooComplex, translate_function
 
 FORCE_FALLBACK = False  # tests set it to run the spec suite through the fallback translation
@@ -24,11 +25,20 @@ class CompiledModule:
         self.memory_limit_pages = memory_limit_pages
         self._cache: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
         self.sources: Dict[int, str] = {}
+        # compilation_mode="lazy": bodies are decoded and validated when first translated
+        self._lazy = module.derived.get("lazy_bodies")
+        if self._lazy is not None and self._lazy.code_bytes > WHOLE_MODULE_LIMIT:
+            # more instructions than a whole-module walk may take? (each takes at least one byte):
+            # then analyses go function by function instead of decoding every body
+            module.derived["bodies_on_demand"] = True
 
     def code_for(self, index: int) -> Tuple[Any, Dict[str, Any]]:
         hit = self._cache.get(index)
         if hit is not None:
             return hit
+        if self._lazy is not None:
+            # a malformed or invalid body raises its error here
+            self._lazy.check_function(self.module.funcs[index - self._lazy.nimp])
         try:
             code, src, consts = self._translate(index)
         except WasmiError:

@@ -29,7 +29,9 @@ def _local_get(v: FuncValidator, instr: tuple) -> None:
 
 
 def _local_set(v: FuncValidator, instr: tuple) -> None:
-    t = _local(v, instr[1])
+    x = instr[1]
+    locals = v.locals
+    t = locals[x] if type(x) is int and 0 <= x < len(locals) else _local(v, x)
     vals = v.vals
     if len(vals) > v.height and vals[-1] is t:
         vals.pop()
@@ -38,7 +40,9 @@ def _local_set(v: FuncValidator, instr: tuple) -> None:
 
 
 def _local_tee(v: FuncValidator, instr: tuple) -> None:
-    t = _local(v, instr[1])
+    x = instr[1]
+    locals = v.locals
+    t = locals[x] if type(x) is int and 0 <= x < len(locals) else _local(v, x)
     vals = v.vals
     if len(vals) > v.height and vals[-1] is t:
         return
@@ -54,7 +58,9 @@ def _global(v: FuncValidator, x: int) -> GlobalType:
 
 
 def _global_get(v: FuncValidator, instr: tuple) -> None:
-    v.vals.append(_global(v, instr[1]).valtype)
+    x = instr[1]
+    globals_ = v.ctx.globals
+    v.vals.append((globals_[x] if type(x) is int and 0 <= x < len(globals_) else _global(v, x)).valtype)
 
 
 def _global_set(v: FuncValidator, instr: tuple) -> None:

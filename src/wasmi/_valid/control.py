@@ -35,10 +35,15 @@ def _unreachable(v: FuncValidator, instr: tuple) -> None:
 
 
 def _block(v: FuncValidator, instr: tuple) -> None:
-    start, end = v.ctx.block_sig(instr[1])
+    ctx = v.ctx
+    start, end = ctx.block_cache.get(instr[1]) or ctx.block_sig(instr[1])
     if start:
         v.pop_vals(start)
-    v.push_ctrl(K_BLOCK, start, end)
+        v.push_ctrl(K_BLOCK, start, end)
+    else:
+        # push_ctrl inlined for the common block without parameters
+        h = v.height = len(v.vals)
+        v.ctrls.append([end, end, h, False, K_BLOCK, start])
 
 
 def _loop(v: FuncValidator, instr: tuple) -> None:
@@ -78,7 +83,7 @@ def _end(v: FuncValidator, instr: tuple) -> None:
     vals = v.vals
     h = frame[HEIGHT]
     # Fast path: exactly the results are above the frame; popping and pushing them back is a no-op.
-    if not (len(vals) - h == len(end) and vals[h:] == end):
+    if not (len(vals) - h == len(end) and (not end or vals[h:] == end)):
         v.pop_frame_values(frame)
         vals.extend(end)
     if frame[KIND] == K_IF and frame[START] != end:
@@ -103,14 +108,18 @@ def _br(v: FuncValidator, instr: tuple) -> None:
 
 
 def _br_if(v: FuncValidator, instr: tuple) -> None:
-    label = label_types(v, instr[1])
+    n = instr[1]
+    ctrls = v.ctrls
+    label = ctrls[-1 - n][LABEL] if type(n) is int and 0 <= n < len(ctrls) else label_types(v, n)
     vals = v.vals
     if len(vals) > v.height and vals[-1] is I32:
         vals.pop()
     else:
         v.pop(I32)
-    n = len(vals)
     k = len(label)
+    if not k:
+        return
+    n = len(vals)
     if n - v.height >= k and vals[n - k:] == label:
         return
     v.pop_vals(label)
@@ -146,13 +155,19 @@ def _return(v: FuncValidator, instr: tuple) -> None:
 def _call(v: FuncValidator, instr: tuple) -> None:
     x = instr[1]
     sigs = v.ctx.func_sigs
-    if not index_ok(x, len(sigs)):
+    if (type(x) is not int or not 0 <= x < len(sigs)) and not index_ok(x, len(sigs)):
         raise unknown("function", x)
     params, results = sigs[x]
+    vals = v.vals
     if params:
-        v.pop_vals(params)
+        k = len(params)
+        n = len(vals)
+        if n - v.height >= k and vals[n - k:] == params:
+            del vals[n - k:]  # pop_vals' fast path, inlined: calls are frequent
+        else:
+            v.pop_vals(params)
     if results:
-        v.vals.extend(results)
+        vals.extend(results)
 
 
 def _call_indirect(v: FuncValidator, instr: tuple) -> None:

@@ -17,11 +17,15 @@ from __future__ import annotations
 from typing import List, Optional
 
 from .._syntax import ast
+from .._syntax.instructions import LOCAL_GET
 from .._syntax.types import ValType
 from ..errors import ValidationError
+from .access import HANDLERS as _ACCESS
 from .context import Context
 from .dispatch import BASE_TABLE, dispatch_table
 from .stack import Done, FuncValidator, Handler
+
+LOCAL_GET_HANDLER = _ACCESS[LOCAL_GET]
 
 MAX_LOCALS = 50000
 """Implementation limit on the locals of one function (the same as wasm-tools and browsers)."""
@@ -59,9 +63,20 @@ def validate_func(
     body = func.body
     pos = -1
     instr: tuple = ()
+    # local.get is a quarter of all operators in compiler output: its handler is inlined (when the
+    # table has the standard one), which saves a call per local.get for a test per operator
+    lg = LOCAL_GET if table[LOCAL_GET.index] is LOCAL_GET_HANDLER else None
+    nlocals = len(locals_)
+    push = v.vals.append  # v.vals is never replaced, only changed in place
     try:
         for pos, instr in enumerate(body):  # noqa: B007 - pos locates errors after the loop
-            table[instr[0].index](v, instr)
+            op = instr[0]
+            if op is lg:
+                x = instr[1]
+                if 0 <= x < nlocals:
+                    push(locals_[x])
+                    continue
+            table[op.index](v, instr)
     except Done:
         if pos != len(body) - 1:
             raise ValidationError(

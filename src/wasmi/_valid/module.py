@@ -3,7 +3,7 @@ then every function body through :mod:`.func`."""
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterable, List, Optional
+from typing import Callable, FrozenSet, Iterable, List, Optional
 
 from .._syntax import ast, instructions as ins
 from .._syntax.types import F32, F64, FUNCREF, I32, I64, V128, ExternKind, Limits, ValType
@@ -109,11 +109,15 @@ def _check_exports(ctx: Context, exports: Iterable[ast.Export]) -> None:
         seen.add(ex.name)
 
 
-def validate_module(module: ast.Module, features: Optional[Iterable[str]] = None) -> None:
+def validate_module(
+    module: ast.Module, features: Optional[Iterable[str]] = None, bodies: bool = True
+) -> Callable[[ast.Func, int], None]:
     """Validates a module (spec 3.4.10).
 
     ``features``: the ``Op.feature`` names enabled ("mvp" is always on); None enables all of 2.0.
-    An instruction of a disabled feature is rejected.
+    An instruction of a disabled feature is rejected. With ``bodies=False`` the function bodies are
+    left out (``compilation_mode="lazy"``): the returned ``check(func, func_index)`` validates one
+    of them against this module, and raises like this function.
 
     Raises:
         ValidationError: with the spec's wording; for errors inside a function body also the function
@@ -174,9 +178,14 @@ def validate_module(module: ast.Module, features: Optional[Iterable[str]] = None
 
     _check_exports(ctx, module.exports)
 
-    base = ctx.n_imported_funcs
-    for i, f in enumerate(module.funcs):
-        validate_func(ctx, f, base + i, table)
+    def check(func: ast.Func, func_index: int) -> None:
+        validate_func(ctx, func, func_index, table)
+
+    if bodies:
+        base = ctx.n_imported_funcs
+        for i, f in enumerate(module.funcs):
+            validate_func(ctx, f, base + i, table)
+    return check
 
 
 __all__ = ["validate_module", "check_const"]

@@ -70,6 +70,32 @@ def memarg_handler(op: Op) -> Handler:
         if lanes:
             check_lane(op, instr[4], lanes)
 
+    params, results = op.params or (), op.results or ()
+    if not lanes and len(params) == 1 and len(results) == 1:  # a load: `plain`'s h11, inlined
+        a, r = params[0], results[0]
+
+        def load(v: FuncValidator, instr: tuple) -> None:
+            vals = v.vals
+            if (instr[3] == 0 and 0 <= instr[1] <= na and v.ctx.mems  # type: ignore[operator]
+                    and len(vals) > v.height and vals[-1] is a):
+                vals[-1] = r
+            else:
+                check(v, instr)
+                typing(v, instr)
+        return load
+    elif not lanes and len(params) == 2 and not results:  # a store
+        a, b = params
+
+        def store(v: FuncValidator, instr: tuple) -> None:
+            vals = v.vals
+            if (instr[3] == 0 and 0 <= instr[1] <= na and v.ctx.mems  # type: ignore[operator]
+                    and len(vals) - 1 > v.height and vals[-1] is b and vals[-2] is a):
+                del vals[-2:]
+            else:
+                check(v, instr)
+                typing(v, instr)
+        return store
+
     def h(v: FuncValidator, instr: tuple) -> None:
         # Fast path: memory 0 exists and the alignment is at most natural (nearly every access).
         if not lanes and instr[3] == 0 and v.ctx.mems and 0 <= instr[1] <= na:  # type: ignore[operator]
