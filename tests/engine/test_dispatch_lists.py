@@ -64,7 +64,7 @@ CASES = [(e, i, a) for e in ("call", "call_masked", "call_un")
          for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 0xFFFFFFFF) for a in (5, 0xFFFFFFFF)]
 
 
-@pytest.mark.parametrize("mode", ["lazy_translation", "eager"])
+@pytest.mark.parametrize("mode", ["lazy_translation", "eager", "lazy"])
 @pytest.mark.parametrize("fuel", [False, True])
 def test_frozen_table_matches_exported_table(mode: str, fuel: bool) -> None:
     frozen = _instance(False, mode, fuel)

@@ -30,6 +30,10 @@ def frozen_tables(module: Module) -> FrozenSet[int]:
     hit = module.derived.get("frozen_tables")
     if hit is not None:
         return hit
+    if module.derived.get("bodies_on_demand"):
+        # a big module in compilation_mode="lazy": proving no body writes a table would decode them all
+        hit = module.derived["frozen_tables"] = frozenset()
+        return hit
     nimp = len(module.imported(ExternKind.TABLE))
     cand = {nimp + j for j, t in enumerate(module.tables) if t.type.elem is ValType.FUNCREF}
     for ex in module.exports:
