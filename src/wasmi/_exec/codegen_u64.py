@@ -73,12 +73,18 @@ _GAIN = {"i64.add": 3, "i64.sub": 3, "i64.mul": 3, "i64.shl": 3, "i64.and": 1, "
          "i64.div_u": 1, "i64.rem_u": 1}
 
 
-def _sig(t: FuncTranslator, op: I.Op, ins: tuple) -> Optional[Tuple[List[bool], List[bool]]]:
-    """Which of an operator's operands (bottom first) and results are i64, for operators without a u64
-    translation of their own; None when none is."""
-    if op.params is not None:
-        ps, rs = op.params, op.results or ()
-    elif op is I.CALL:
+def _static_sig(op: I.Op) -> Optional[Tuple[Tuple[bool, ...], Tuple[bool, ...]]]:
+    """Which of an operator's operands (bottom first) and results are i64 and need converting around
+    its signed translation; None when none does."""
+    ps, rs = op.params or (), op.results or ()
+    pi = tuple(p is _I64 and op.name not in _MASKING_OPERAND for p in ps)
+    ri = tuple(r is _I64 and op.name not in _NONNEG_RESULT for r in rs)
+    return (pi, ri) if any(pi) or any(ri) else None
+
+
+def _dynamic_sig(t: FuncTranslator, op: I.Op, ins: tuple) -> Optional[Tuple[Tuple[bool, ...], Tuple[bool, ...]]]:
+    """_static_sig for calls and globals, whose types come from the module."""
+    if op is I.CALL:
         ft = t.all_func_types[ins[1]]
         ps, rs = ft.params, ft.results
     elif op is I.CALL_INDIRECT:
@@ -86,19 +92,28 @@ def _sig(t: FuncTranslator, op: I.Op, ins: tuple) -> Optional[Tuple[List[bool], 
         ps, rs = ft.params + (ValType.I32,), ft.results
     elif op is I.GLOBAL_GET:
         ps, rs = (), (t.global_types[ins[1]].valtype,)
-    elif op is I.GLOBAL_SET:
-        ps, rs = (t.global_types[ins[1]].valtype,), ()
     else:
-        return None
-    pi = [p is _I64 for p in ps]
-    ri = [r is _I64 for r in rs]
-    if not (any(pi) or any(ri)):
-        return None
-    if op.name in _MASKING_OPERAND:
-        pi = [False] * len(pi)
-    if op.name in _NONNEG_RESULT:
-        ri = [False] * len(ri)
-    return pi, ri
+        ps, rs = (t.global_types[ins[1]].valtype,), ()
+    pi = tuple(p is _I64 for p in ps)
+    ri = tuple(r is _I64 for r in rs)
+    return (pi, ri) if any(pi) or any(ri) else None
+
+
+_NATIVE_KIND = object()  # first try U64Translator.native, then convert around the signed translation
+_DYNAMIC_KIND = object()  # types from the module (_dynamic_sig)
+_DYNAMIC = frozenset((I.CALL, I.CALL_INDIRECT, I.GLOBAL_GET, I.GLOBAL_SET))
+
+
+def _kind(op: I.Op) -> object:
+    if op in _DYNAMIC:
+        return _DYNAMIC_KIND
+    if op.name.startswith("i64.") or op.name in ("i32.wrap_i64", "f64.convert_i64_u"):
+        return _NATIVE_KIND
+    return _static_sig(op) if op.params is not None else None
+
+
+_KIND = [_kind(op) for op in I.OPS]  # by Op.index
+_STATIC_SIGS = [_static_sig(op) if op.params is not None else None for op in I.OPS]
 
 
 def _signed_literal(v: int) -> str:
@@ -135,11 +150,15 @@ class U64Translator(FuncTranslator):
 
     # --- operators ---------------------------------------------------------------------------
     def step(self, op: I.Op, ins: tuple, targeted: bool) -> None:
-        name = op.name
-        if name.startswith("i64.") or name == "i32.wrap_i64" or name == "f64.convert_i64_u":
-            if self.native(op, name, ins):
+        kind = _KIND[op.index]
+        if kind is None:  # no i64 operand or result
+            super().step(op, ins, targeted)
+            return
+        if kind is _NATIVE_KIND:
+            if self.native(op, op.name, ins):
                 return
-        sig = _sig(self, op, ins)
+            kind = _STATIC_SIGS[op.index]
+        sig = kind if kind is not _DYNAMIC_KIND else _dynamic_sig(self, op, ins)
         if sig is None:
             super().step(op, ins, targeted)
             return
@@ -282,10 +301,14 @@ def _static_gain(op: I.Op) -> int:
 
 
 _STATIC_GAIN = {op: g for op in I.OPS if (g := _static_gain(op))}
+_POSITIVE = frozenset(op for op, g in _STATIC_GAIN.items() if g > 0)
 _ROTATES = frozenset(op for op in I.OPS if op.name in ("i64.rotl", "i64.rotr"))
 _DIVS = frozenset(op for op in I.OPS if op.name in ("i64.div_u", "i64.rem_u"))
 _SIGNED_CMPS = frozenset(op for op in I.OPS if op.name in ("i64.lt_s", "i64.gt_s", "i64.le_s", "i64.ge_s"))
-_OPENS = frozenset((I.BLOCK, I.IF, I.LOOP))
+# _score's dispatch: 0 a static gain, 1 a block opens, 2 one ends, 3 a call, 4 a global access
+_CODES: Dict[I.Op, int] = {op: 0 for op in _STATIC_GAIN}
+_CODES.update({I.BLOCK: 1, I.IF: 1, I.LOOP: 1, I.END: 2, I.CALL: 3, I.CALL_INDIRECT: 3, I.GLOBAL_GET: 4,
+               I.GLOBAL_SET: 4})
 _STORE64 = I.OPS_BY_NAME["i64.store"]
 
 
@@ -294,6 +317,8 @@ def _score(module: Module, func_index: int) -> int:
     loops weighted by their nesting (8 per level, up to 3 levels)."""
     nimp = sum(1 for i in module.imports if i.kind == 0)
     func = module.funcs[func_index - nimp]
+    if _POSITIVE.isdisjoint([ins[0] for ins in func.body]):
+        return 0  # nothing can gain (a quick test: most functions of a big module use no i64 at all)
     ft = module.types[func.type_index]
     fts, gts = _index_space_types(module)
     score = _CONVERSION * sum(1 for t in ft.params + ft.results if t is _I64)
@@ -301,31 +326,35 @@ def _score(module: Module, func_index: int) -> int:
     depth = 0
     prev = None
     gains = _STATIC_GAIN
+    codes = _CODES
     for ins in func.body:
         op = ins[0]
-        g = gains.get(op)
-        if g is not None:
-            if op in _SIGNED_CMPS and prev is I.I64_CONST:
-                g = 0  # against a literal: one or two plain compares
-            elif op in _ROTATES and prev is not I.I64_CONST:
-                g = 2 * _CONVERSION  # a variable count: the signed helper between two conversions
-            elif op in _DIVS and prev is not I.I64_CONST:
-                g = 2 * _CONVERSION  # a variable divisor: the signed helper
-            elif op is _STORE64 and prev is I.I64_CONST:
-                g = 0  # a literal is converted during translation
-        elif op in _OPENS:
-            loops.append(op is I.LOOP)
-            depth += op is I.LOOP
-        elif op is I.END:
-            if loops and loops.pop():
-                depth -= 1
-        elif op is I.CALL or op is I.CALL_INDIRECT:
-            f2 = fts[ins[1]] if op is I.CALL else module.types[ins[1]]
-            g = _CONVERSION * sum(1 for t in f2.params + f2.results if t is _I64)
-        elif op is I.GLOBAL_GET or op is I.GLOBAL_SET:
-            g = _CONVERSION if gts[ins[1]].valtype is _I64 else 0
-        if g:
-            score += g * 8 ** (depth if depth < 3 else 3)
+        c = codes.get(op)
+        if c is not None:
+            g = 0
+            if c == 0:
+                g = gains[op]
+                if op in _SIGNED_CMPS and prev is I.I64_CONST:
+                    g = 0  # against a literal: one or two plain compares
+                elif op in _ROTATES and prev is not I.I64_CONST:
+                    g = 2 * _CONVERSION  # a variable count: the signed helper between two conversions
+                elif op in _DIVS and prev is not I.I64_CONST:
+                    g = 2 * _CONVERSION  # a variable divisor: the signed helper
+                elif op is _STORE64 and prev is I.I64_CONST:
+                    g = 0  # a literal is converted during translation
+            elif c == 1:
+                loops.append(op is I.LOOP)
+                depth += op is I.LOOP
+            elif c == 2:
+                if loops and loops.pop():
+                    depth -= 1
+            elif c == 3:
+                f2 = fts[ins[1]] if op is I.CALL else module.types[ins[1]]
+                g = _CONVERSION * sum(1 for t in f2.params + f2.results if t is _I64)
+            elif gts[ins[1]].valtype is _I64:  # global.get/set
+                g = _CONVERSION
+            if g:
+                score += g * 8 ** (depth if depth < 3 else 3)
         prev = op
     return score
 
