@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import random
 import struct
-from typing import Any, Iterator, List
+from typing import Any, Iterator, List, Tuple
 
 import pytest
 from _support import REPO, core_files
@@ -146,6 +146,14 @@ MIX = """(module
     (i64.gt_u (global.get $g) (i64.const -1))
     (if (param i64) (result i64) (then (i64.const 1) (i64.sub)) (else (i64.const 1) (i64.add)))
   )
+  (func (export "bits") (param $a i64) (param $b i64) (result i64 i64 i64 i64 i32 i64)
+    (i64.xor (i64.xor (i64.rotl (local.get $a) (i64.const 13)) (i64.rotr (local.get $a) (i64.const 41)))
+             (i64.or (i64.mul (local.get $a) (local.get $b)) (i64.shl (local.get $b) (i64.const 9))))
+    (i64.and (i64.sub (local.get $a) (local.get $b)) (local.get $b))
+    (i64.add (i64.xor (i64.rotl (local.get $b) (i64.const 1)) (i64.sub (local.get $a) (local.get $b))) (i64.const -7))
+    (i64.and (i64.add (local.get $a) (local.get $b)) (i64.rotl (local.get $a) (i64.const 63)))
+    (i32.wrap_i64 (i64.or (i64.sub (local.get $b) (local.get $a)) (i64.const 0x100000000)))
+    (i64.shr_u (i64.xor (i64.sub (local.get $b) (local.get $a)) (i64.const -1)) (i64.const 3)))
   (func (export "loop") (param $n i32) (param $x i64) (result i64)
     (local $i i32) (local $acc i64)
     (local.set $acc (local.get $x))
@@ -165,7 +173,7 @@ MIX = """(module
 
 
 def test_values_cross_every_boundary() -> None:
-    calls = [("mix", (a, b)) for a in I64_EDGES for b in I64_EDGES]
+    calls = [(f, (a, b)) for f in ("mix", "bits") for a in I64_EDGES for b in I64_EDGES]
     calls += [("loop", (n, x)) for n in (0, 1, 2, 3, 10, 50) for x in I64_EDGES]
     _run_both(MIX, calls)
 
@@ -214,3 +222,101 @@ def test_the_form_is_chosen_per_function(monkeypatch: Any) -> None:
     assert "&= 0xFFFFFFFFFFFFFFFF" not in signed  # loads, stores and signed ops: the signed form
     monkeypatch.setattr(codegen_u64, "ENABLED", False)  # PyPy
     assert "_nt - 0x10000000000000000" in _translation(KERNEL)
+
+
+def _sha512_wat() -> str:
+    """SHA-512's compression function (FIPS 180-4) in WAT: K at 0, W at 1024, H at 2048, the block at 4096
+    as 16 little-endian words (the caller swaps the bytes)."""
+    def rotr(x: str, n: int) -> str:
+        return f"(i64.rotr {x} (i64.const {n}))"
+
+    def big_sigma(x: str, r: tuple) -> str:
+        return f"(i64.xor (i64.xor {rotr(x, r[0])} {rotr(x, r[1])}) {rotr(x, r[2])})"
+
+    def small_sigma(x: str, r: tuple) -> str:
+        return f"(i64.xor (i64.xor {rotr(x, r[0])} {rotr(x, r[1])}) (i64.shr_u {x} (i64.const {r[2]})))"
+
+    def w(k: int) -> str:
+        return f"(i64.load offset={1024 + 8 * k} (local.get $o))"
+
+    names = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    init = "".join(f"(local.set ${v} (i64.load offset={2048 + 8 * j} (i32.const 0)))" for j, v in enumerate(names))
+    final = "".join(f"(i64.store offset={2048 + 8 * j} (i32.const 0) (i64.add (i64.load offset={2048 + 8 * j}"
+                    f" (i32.const 0)) (local.get ${v})))" for j, v in enumerate(names))
+    ch = "(i64.xor (i64.and (local.get $e) (local.get $f)) (i64.and (i64.xor (local.get $e) (i64.const -1)) (local.get $g)))"
+    maj = ("(i64.xor (i64.xor (i64.and (local.get $a) (local.get $b)) (i64.and (local.get $a) (local.get $c)))"
+           " (i64.and (local.get $b) (local.get $c)))")
+    return f"""(module (memory (export "mem") 1)
+  (func (export "compress") (local $o i32) {" ".join(f"(local ${v} i64)" for v in names)} (local $t1 i64) (local $t2 i64)
+    (block $d (loop $l (br_if $d (i32.ge_u (local.get $o) (i32.const 128)))
+      (i64.store offset=1024 (local.get $o) (i64.load offset=4096 (local.get $o)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8))) (br $l)))
+    (block $d (loop $l (br_if $d (i32.ge_u (local.get $o) (i32.const 640)))
+      (i64.store offset=1024 (local.get $o) (i64.add (i64.add {small_sigma(w(-2), (19, 61, 6))} {w(-7)})
+                                                    (i64.add {small_sigma(w(-15), (1, 8, 7))} {w(-16)})))
+      (local.set $o (i32.add (local.get $o) (i32.const 8))) (br $l)))
+    {init}
+    (local.set $o (i32.const 0))
+    (block $d (loop $l (br_if $d (i32.eq (local.get $o) (i32.const 640)))
+      (local.set $t1 (i64.add (i64.add (i64.add (local.get $h) {big_sigma("(local.get $e)", (14, 18, 41))}) {ch})
+                              (i64.add (i64.load (local.get $o)) {w(0)})))
+      (local.set $t2 (i64.add {big_sigma("(local.get $a)", (28, 34, 39))} {maj}))
+      (local.set $h (local.get $g)) (local.set $g (local.get $f)) (local.set $f (local.get $e))
+      (local.set $e (i64.add (local.get $d) (local.get $t1)))
+      (local.set $d (local.get $c)) (local.set $c (local.get $b)) (local.set $b (local.get $a))
+      (local.set $a (i64.add (local.get $t1) (local.get $t2)))
+      (local.set $o (i32.add (local.get $o) (i32.const 8))) (br $l)))
+    {final}))"""
+
+
+def _sha512_constants() -> Tuple[List[int], List[int]]:
+    """K and H0 from their definitions: the first 64 bits of the fractional parts of the cube (square)
+    roots of the first 80 (8) primes, by integer roots."""
+    primes: List[int] = []
+    n = 2
+    while len(primes) < 80:
+        if all(n % p for p in primes):
+            primes.append(n)
+        n += 1
+
+    def frac_root(p: int, k: int) -> int:
+        # floor(p**(1/k) * 2**64) by bisection on integers, then keep the fractional 64 bits
+        lo, hi = 0, 1 << 80
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if mid ** k <= p << (64 * k):
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo & 0xFFFFFFFFFFFFFFFF
+
+    return [frac_root(p, 3) for p in primes], [frac_root(p, 2) for p in primes[:8]]
+
+
+@pytest.mark.parametrize("m", ["always", "never", "auto"])
+def test_sha512_in_wat_matches_hashlib(m: str, monkeypatch: Any) -> None:
+    """A real i64 workload (rotates, xors, adds, loads and stores of 64-bit words) in each form."""
+    import hashlib
+
+    monkeypatch.setattr(codegen_u64, "ENABLED", True)
+    K, H0 = _sha512_constants()
+    with mode(m):
+        engine = Engine()
+        store = Store(engine)
+        inst = Linker(engine).instantiate_and_start(store, Module(engine, _sha512_wat()))
+        mem = inst.get_memory(store, "mem")
+        compress = inst.get_func(store, "compress")
+        for msg in (b"", b"abc", bytes(range(256)) * 3 + b"tail"):
+            mem.write(store, 0, struct.pack("<80Q", *K))
+            mem.write(store, 2048, struct.pack("<8Q", *H0))
+            padded = msg + b"\x80" + bytes((111 - len(msg)) % 128) + (8 * len(msg)).to_bytes(16, "big")
+            for i in range(0, len(padded), 128):
+                mem.write(store, 4096, struct.pack("<16Q", *struct.unpack(">16Q", padded[i:i + 128])))
+                compress.call(store)
+            digest = struct.pack(">8Q", *struct.unpack("<8Q", mem.read(store, 2048, 64)))
+            assert digest == hashlib.sha512(msg).digest(), (m, msg[:8])
+    if m == "auto":
+        from wasmi._binary.decode import decode_module
+        from wasmi.wat import parse_str
+
+        assert codegen_u64._score(decode_module(parse_str(_sha512_wat())), 0) > 0  # a u64 function

@@ -54,6 +54,7 @@ _WRAPPING: Dict[str, str] = {
     "i64.shl": "({0} << ({1} & 63))",
 }
 _FUSING = frozenset(("i64.add", "i64.sub"))
+_BITWISE = {"i64.and": "({0} & {1})", "i64.or": "({0} | {1})", "i64.xor": "({0} ^ {1})"}
 # operators that mask their i64 operand before using it: a u64 operand gives the same result
 _MASKING_OPERAND = frozenset(("i64.store8", "i64.store16", "i64.store32", "i64.extend8_s", "i64.extend16_s",
                               "i64.extend32_s"))
@@ -198,8 +199,8 @@ class U64Translator(FuncTranslator):
         if tpl is not None:
             self.count(op)
             args = self.popn(len(op.params or ()))
-            if name == "i64.and":
-                args = self.unreduced_masked(args)
+            if name in _BITWISE and self.bitwise_unreduced(name, args):
+                return True
             self.push_pure(tpl, args)
             if name in _COMPARES:
                 self.stack[-1].append(1)
@@ -235,16 +236,21 @@ class U64Translator(FuncTranslator):
         if top[1] is not None:
             self.un64[top[0]] = un.format(*[a[0] for a in args])
 
-    def unreduced_masked(self, args: List[list]) -> List[list]:
-        """``and`` with a literal keeps only low bits, which a pending wrapping result shares with its
-        unreduced form."""
-        for j in (0, 1):
-            c, e = _literal_int(args[1 - j]), args[j]
-            if c is not None and e[1] is not None and e[0] in self.un64:
-                out = list(args)
-                out[j] = [self.un64[e[0]], e[1]]
-                return out
-        return args
+    def bitwise_unreduced(self, name: str, args: List[list]) -> bool:
+        """and/or/xor of pending wrapping results: bitwise operators commute with reduction mod 2**64.
+        ``and`` with one canonical side (below 2**64) is canonical whatever the other side; or/xor
+        reduce once (a hash's rotate ^ rotate ^ rotate: one mask instead of three). False when no
+        operand is an unreduced result."""
+        un = [self.un64.get(a[0]) if a[1] is not None else None for a in args]
+        if un[0] is None and un[1] is None:
+            return False
+        if name == "i64.and":
+            if un[0] is not None and un[1] is not None:
+                return False
+            self.push_pure("({0} & {1})", [[u, a[1]] if u is not None else a for u, a in zip(un, args)])
+            return True
+        self.push_wrapped(_BITWISE[name], [[u, a[1]] if u is not None else a for u, a in zip(un, args)])
+        return True
 
     def const_shift64(self, name: str, k: int) -> None:
         if name == "i64.shr_u" or name == "i64.shl":
@@ -265,6 +271,9 @@ class U64Translator(FuncTranslator):
             self.push(x[0], x[1])
             return
         self.push_pure(f"((({{0}} << {k}) & {M64}) | ({{0}} >> {64 - k}))", [x])
+        top = self.stack[-1]
+        if top[1] is not None:  # the unreduced form, for a consumer that reduces anyway
+            self.un64[top[0]] = f"(({x[0]} << {k}) | ({x[0]} >> {64 - k}))"
 
     def signed_const_compare(self, name: str) -> bool:
         """A signed compare with a literal: one or two unsigned compares (``x <s 0`` is ``x > 2**63-1``)."""
