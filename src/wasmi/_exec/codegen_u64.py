@@ -30,6 +30,8 @@ MODE = "auto"  # "auto": by _score; tests set "always" / "never" to run one repr
 M64 = "0xFFFFFFFFFFFFFFFF"
 _TO_S = "(_nt - 0x10000000000000000 if (_nt := {0}) > 0x7FFFFFFFFFFFFFFF else _nt)"
 _TO_U = "({0} & 0xFFFFFFFFFFFFFFFF)"
+# for a plain name: a test and, for negative values only, an add (~12-18 ns) beat the mask (~25 ns)
+_TO_U_NAME = "({0} + 0x10000000000000000 if {0} < 0 else {0})"
 _I64 = ValType.I64
 
 # pure operators with u64 operands: the template's result is already canonical (u64 or an i32 0/1)
@@ -136,7 +138,7 @@ class U64Translator(FuncTranslator):
             self.entered = True  # the function's entry: its i64 params become unsigned
             for i, p in enumerate(self.ftype.params):
                 if p is _I64:
-                    self.emit(f"l{i} &= {M64}")
+                    self.emit(f"if l{i} < 0: l{i} += 0x10000000000000000")
         super().run_range(lo, hi)
 
     def emit_return(self, vals: List[list]) -> None:
@@ -174,7 +176,8 @@ class U64Translator(FuncTranslator):
             if is64:
                 e = self.stack[top + j]
                 deps = e[1] if e[1] is not None else frozenset((e[0],)) if e[0][0] == "s" else frozenset()
-                self.stack[top + j] = [_TO_U.format(e[0]), deps]
+                tpl = _TO_U_NAME if e[0].isidentifier() else _TO_U
+                self.stack[top + j] = [tpl.format(e[0]), deps]
 
     def count(self, op: I.Op) -> None:
         self.fuel_count += self.op_fuel(op)
