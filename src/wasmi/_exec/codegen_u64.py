@@ -68,12 +68,15 @@ _CMP_ZERO64 = {k: t.replace("0x7FFFFFFF", "0x7FFFFFFFFFFFFFFF") for k, t in _CMP
 _MIRROR = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}
 
 # _score weights: ns saved per execution / 8 (CPython 3.11, timeit in a function, random 64-bit operands;
-# one conversion between the forms costs 15-17 ns, so -2)
+# one conversion between the forms costs 15-25 ns, so -2)
 _CONVERSION = -2
 _GAIN = {"i64.add": 3, "i64.sub": 3, "i64.mul": 3, "i64.shl": 3, "i64.and": 1, "i64.or": 1, "i64.xor": 1,
-         "i64.shr_u": 3, "i64.rotl": 5, "i64.rotr": 5, "i64.lt_u": 5, "i64.gt_u": 5, "i64.le_u": 5,
-         "i64.ge_u": 5, "i64.lt_s": -4, "i64.gt_s": -4, "i64.le_s": -4, "i64.ge_s": -4,
-         "i64.div_u": 1, "i64.rem_u": 1}
+         "i64.shr_u": 3, "i64.lt_u": 5, "i64.gt_u": 5, "i64.le_u": 5, "i64.ge_u": 5, "i64.extend_i32_s": 2,
+         # with a variable last operand (the next table: with a literal one)
+         "i64.rotl": -4, "i64.rotr": -4, "i64.div_u": -4, "i64.rem_u": -4, "i64.shr_s": -4,
+         "i64.lt_s": -4, "i64.gt_s": -4, "i64.le_s": -4, "i64.ge_s": -4}
+_LITERAL_GAIN = {"i64.rotl": 5, "i64.rotr": 5, "i64.div_u": 1, "i64.rem_u": 1, "i64.shr_s": -2,
+                 "i64.lt_s": 0, "i64.gt_s": 0, "i64.le_s": 0, "i64.ge_s": 0, "i64.store": 0}
 
 
 def _static_sig(op: I.Op) -> Optional[Tuple[Tuple[bool, ...], Tuple[bool, ...]]]:
@@ -223,6 +226,26 @@ class U64Translator(FuncTranslator):
                 e = [self.un64[e[0]], e[1]]
             self.push_pure("({0} & 0xFFFFFFFF)", [e])
             return True
+        if name == "i64.extend_i32_s":
+            # negative i32 values (above 2**31 - 1 as u32) get the 32 high bits set
+            self.count(op)
+            x = self.named(-1)
+            self.pop()
+            self.push_pure("({0} | 0xFFFFFFFF00000000 if {0} > 0x7FFFFFFF else {0})", [x])
+            return True
+        c = _literal_int(self.stack[-1]) if name == "i64.shr_s" else None
+        if c is not None:
+            # shifting the u64 value, then setting the k high bits of a negative one
+            self.count(op)
+            k = c & 63
+            x = self.named(-2)
+            self.popn(2)
+            if not k:
+                self.push(x[0], x[1])
+                return True
+            high = 0xFFFFFFFFFFFFFFFF ^ ((1 << (64 - k)) - 1)
+            self.push_pure(f"(({{0}} >> {k}) | {high:#x} if {{0}} > 0x7FFFFFFFFFFFFFFF else ({{0}} >> {k}))", [x])
+            return True
         if name in ("i64.div_u", "i64.rem_u"):
             d = _literal_int(self.stack[-1])
             if d is not None and d >= 1:
@@ -232,6 +255,15 @@ class U64Translator(FuncTranslator):
                 self.push_pure(f"({{0}} {'//' if name == 'i64.div_u' else '%'} {d})", [x])
                 return True
         return False
+
+    def named(self, j: int) -> list:
+        """Stack entry ``j`` (negative: from the top) as a plain name or literal, for a template that
+        reads it more than once."""
+        i = len(self.stack) + j
+        e = self.stack[i]
+        if e[1] is not None and not e[0].isidentifier():
+            self.materialize(i)
+        return self.stack[i]
 
     def push_wrapped(self, un: str, args: List[list]) -> None:
         self.push_pure("(" + un + " & 0xFFFFFFFFFFFFFFFF)", args)
@@ -267,9 +299,8 @@ class U64Translator(FuncTranslator):
             return
         if name == "i64.rotr":
             k = (64 - k) & 63
-        if self.stack[-2][1] is not None and not self.stack[-2][0].isidentifier():
-            self.materialize(len(self.stack) - 2)  # read twice: a plain name
-        x = self.popn(2)[0]
+        x = self.named(-2)  # read twice
+        self.popn(2)
         if k == 0:
             self.push(x[0], x[1])
             return
@@ -313,15 +344,12 @@ def _static_gain(op: I.Op) -> int:
 
 
 _STATIC_GAIN = {op: g for op in I.OPS if (g := _static_gain(op))}
-_POSITIVE = frozenset(op for op, g in _STATIC_GAIN.items() if g > 0)
-_ROTATES = frozenset(op for op in I.OPS if op.name in ("i64.rotl", "i64.rotr"))
-_DIVS = frozenset(op for op in I.OPS if op.name in ("i64.div_u", "i64.rem_u"))
-_SIGNED_CMPS = frozenset(op for op in I.OPS if op.name in ("i64.lt_s", "i64.gt_s", "i64.le_s", "i64.ge_s"))
+_AFTER_LITERAL = {op: _LITERAL_GAIN[op.name] for op in I.OPS if op.name in _LITERAL_GAIN}
+_POSITIVE = frozenset(op for table in (_STATIC_GAIN, _AFTER_LITERAL) for op, g in table.items() if g > 0)
 # _score's dispatch: 0 a static gain, 1 a block opens, 2 one ends, 3 a call, 4 a global access
 _CODES: Dict[I.Op, int] = {op: 0 for op in _STATIC_GAIN}
 _CODES.update({I.BLOCK: 1, I.IF: 1, I.LOOP: 1, I.END: 2, I.CALL: 3, I.CALL_INDIRECT: 3, I.GLOBAL_GET: 4,
                I.GLOBAL_SET: 4})
-_STORE64 = I.OPS_BY_NAME["i64.store"]
 
 
 def _score(module: Module, func_index: int) -> int:
@@ -339,6 +367,7 @@ def _score(module: Module, func_index: int) -> int:
     prev = None
     gains = _STATIC_GAIN
     codes = _CODES
+    after_literal = _AFTER_LITERAL
     for ins in func.body:
         op = ins[0]
         c = codes.get(op)
@@ -346,14 +375,8 @@ def _score(module: Module, func_index: int) -> int:
             g = 0
             if c == 0:
                 g = gains[op]
-                if op in _SIGNED_CMPS and prev is I.I64_CONST:
-                    g = 0  # against a literal: one or two plain compares
-                elif op in _ROTATES and prev is not I.I64_CONST:
-                    g = 2 * _CONVERSION  # a variable count: the signed helper between two conversions
-                elif op in _DIVS and prev is not I.I64_CONST:
-                    g = 2 * _CONVERSION  # a variable divisor: the signed helper
-                elif op is _STORE64 and prev is I.I64_CONST:
-                    g = 0  # a literal is converted during translation
+                if prev is I.I64_CONST and op in after_literal:
+                    g = after_literal[op]  # e.g. a rotate by a constant; a literal converted at translation
             elif c == 1:
                 loops.append(op is I.LOOP)
                 depth += op is I.LOOP
