@@ -133,6 +133,7 @@ class U64Translator(FuncTranslator):
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
         super().__init__(module, func_index, fuel)
         self.un64: Dict[str, str] = {}  # pending reduced u64 expression -> its unreduced form
+        self.was_signed: Dict[str, str] = {}  # pending conversion to u64 -> the signed value it converts
         self.entered = False
 
     # --- boundaries --------------------------------------------------------------------------
@@ -152,6 +153,8 @@ class U64Translator(FuncTranslator):
         c = _literal_int(e)
         if c is not None:
             return [_signed_literal(c), None]
+        if e[1] is not None and e[0] in self.was_signed:
+            return [self.was_signed[e[0]], e[1]]  # a pending conversion of a signed value: that value
         return [_TO_S.format(e[0]), e[1] if e[1] is not None else frozenset((e[0],)) if e[0][0] == "s" else frozenset()]
 
     # --- operators ---------------------------------------------------------------------------
@@ -181,6 +184,7 @@ class U64Translator(FuncTranslator):
                 deps = e[1] if e[1] is not None else frozenset((e[0],)) if e[0][0] == "s" else frozenset()
                 tpl = _TO_U_NAME if e[0].isidentifier() else _TO_U
                 self.stack[top + j] = [tpl.format(e[0]), deps]
+                self.was_signed[self.stack[top + j][0]] = e[0]
 
     def count(self, op: I.Op) -> None:
         self.fuel_count += self.op_fuel(op)
@@ -189,6 +193,12 @@ class U64Translator(FuncTranslator):
 
     def native(self, op: I.Op, name: str, ins: tuple) -> bool:  # noqa: C901 - one dispatch
         """Translate an i64 operator in u64 form; False when it needs the signed translation."""
+        if name in _MASKING_OPERAND:
+            # it keeps at most 32 low bits of its operand (the stack top): an unreduced form has them too
+            e = self.stack[-1]
+            if e[1] is not None and e[0] in self.un64:
+                self.stack[-1] = [self.un64[e[0]], e[1]]
+            return False
         if op is I.I64_CONST:
             self.count(op)
             self.push(str(ins[1] & 0xFFFFFFFFFFFFFFFF), None)
