@@ -1,6 +1,7 @@
 """Differential test of the engine against wasmtime on random modules from ``wasm-tools smith``:
 every exported numeric function, called with edge-case arguments, must give the same results or both
-trap. Both translations (structured and state machine) are checked. ``--large`` runs 10x the seeds."""
+trap. Both translations (structured and state machine) are checked, and the structured one with
+unsigned i64 values in every function. ``--large`` runs 10x the seeds."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from _support import wasm_tools
 
 import wasmi
 import wasmi._exec.compiled as compiled
+from wasmi._exec import codegen_u64
 from wasmi._syntax.types import ValType as V
 
 wasmtime = pytest.importorskip("wasmtime")
@@ -105,10 +107,12 @@ def _check(seed: int) -> List[str]:
 
 
 @pytest.mark.skipif(wasm_tools() is None, reason="wasm-tools is not installed")
-@pytest.mark.parametrize("fallback", [False, True], ids=["structured", "state-machine"])
-def test_random_modules_agree_with_wasmtime(fallback: bool, large: bool, monkeypatch) -> None:
-    monkeypatch.setattr(compiled, "FORCE_FALLBACK", fallback)
+@pytest.mark.parametrize("form", ["structured", "state-machine", "u64"])
+def test_random_modules_agree_with_wasmtime(form: str, large: bool, monkeypatch) -> None:
+    monkeypatch.setattr(compiled, "FORCE_FALLBACK", form == "state-machine")
+    if form == "u64":  # every function with unsigned i64 values (codegen_u64)
+        monkeypatch.setattr(codegen_u64, "MODE", "always")
     n = 300 if large else 30
-    base = 1000 if fallback else 0
+    base = {"structured": 0, "state-machine": 1000, "u64": 2000}[form]
     problems = [p for seed in range(base, base + n) for p in _check(seed)]
     assert not problems, "\n".join(problems[:10])

@@ -1555,7 +1555,9 @@ def translate_function(module: Module, func_index: int, fuel: bool,
 
     Raises :class:`TooComplex` when the function's nesting exceeds CPython's compiler limits.
     """
-    t = FuncTranslator(module, func_index, fuel)
+    from .codegen_u64 import translator_class  # it subclasses FuncTranslator: imported late
+
+    t = translator_class(module, func_index)(module, func_index, fuel)
     t.op_costs = costs
     src = t.translate()
     if fuel:
