@@ -128,3 +128,26 @@ def test_deep_function_runs_through_the_reused_analyses() -> None:
     inst = wasmi.Linker(engine).instantiate_and_start(store, module)
     assert inst.get_func(store, "f").call(store, 1000) == 1000
     assert "_pc" in module._compiled.sources[0]
+
+
+def test_matching_parenthesis_search_against_a_character_walk() -> None:
+    from wasmi._exec.align import _close
+
+    def walk(s: str, i: int) -> int:
+        depth = 0
+        for j in range(i, len(s)):
+            if s[j] == "(":
+                depth += 1
+            elif s[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    return j
+        return -1
+
+    import random
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        s = "".join(rng.choice("(()) l3+1") for _ in range(rng.randint(0, 24)))
+        for i in range(len(s) + 1):
+            assert _close(s, i) == walk(s, i), (s, i)

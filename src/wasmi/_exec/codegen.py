@@ -150,6 +150,8 @@ def _literal_int(entry: list) -> Optional[int]:
     t = entry[0]
     if t.startswith("(-"):
         t = t[1:-1]
+    elif not t[0].isdigit():
+        return None  # a slot or namespace name: skip the raised ValueError (~1 us)
     try:
         return int(t)
     except ValueError:
@@ -266,6 +268,7 @@ class FuncTranslator:
         # (range facts, codegen_mem state) from an attempt that raised TooComplex: they depend on the
         # function only, and the fallback's second walk would pay for them again (QuickJS: 0.3 s)
         self.analyses: Optional[tuple] = None
+        self.read_deps: Dict[str, frozenset] = {}  # see step_local
 
     # --- emission --------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -611,16 +614,15 @@ class FuncTranslator:
         self.seg_end()
         for c in self.charges:
             c.patch()
-        out = head
-        for ind, text in self.lines:
-            out.append("\t" * ind + text)
-        return "\n".join(out) + "\n"
+        head.extend(["\t" * ind + text for ind, text in self.lines])
+        return "\n".join(head) + "\n"
 
     def run_range(self, lo: int, hi: int) -> None:
         """Translate body[lo:hi], skipping code that cannot be reached."""
         body = self.body
         targeted = self.targeted
         step = self.step
+        step_local, plain = self.step_local, _PLAIN_STEPS
         BLOCK, LOOP, IF, END, ELSE = I.BLOCK, I.LOOP, I.IF, I.END, I.ELSE  # locals: once per operator
         switch_ok = self.switch_ok
         skip = 0  # nesting depth inside unreachable code
@@ -643,6 +645,9 @@ class FuncTranslator:
                 else:
                     continue
             self.pc = pc - 1
+            if op in plain:
+                step_local(op, ins)
+                continue
             if op is BLOCK and switch_ok:
                 resume = self.try_switch(pc - 1)
                 if resume is not None:
@@ -769,12 +774,12 @@ class FuncTranslator:
         return ends[n] + 1
 
     def step(self, op: I.Op, ins: tuple, targeted: bool) -> None:  # noqa: C901 - one dispatch
-        if op is not I.END and op is not I.ELSE:
-            self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
         if op in _PLAIN_STEPS:
             # half of a body: no rewriting rule below applies to them (and they keep seg_pure)
             self.step_local(op, ins)
             return
+        if op is not I.END and op is not I.ELSE:
+            self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
         if op in _CONTROL_STEPS:
             # a quarter: nor to these (one test instead of the whole chain below)
             if op not in _UNOBSERVABLE:
@@ -972,14 +977,18 @@ class FuncTranslator:
         self.step_misc(op, ins)
 
     def step_local(self, op: I.Op, ins: tuple) -> None:
-        """local.get/set/tee and constants."""
+        """local.get/set/tee and constants (run_range calls it directly)."""
+        self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
         if op is I.LOCAL_GET:
             v = f"l{ins[1]}"
             if ins[1] in self.signed:
                 v = f"({v} & 0xFFFFFFFF)"  # the canonical value; raw_arith and conditions read lN itself
                 self.push(v, frozenset((f"l{ins[1]}",)))
             else:
-                self.push(v, frozenset((v,)))
+                deps = self.read_deps.get(v)
+                if deps is None:
+                    deps = self.read_deps[v] = frozenset((v,))  # one per local: a quarter of all operators
+                self.stack.append([v, deps])
             bits = self.facts.get(self.pc)
             if bits is not None:
                 self.stack[-1].append(bits)
@@ -1352,8 +1361,11 @@ class FuncTranslator:
 
     def close_body(self, f: _Frame) -> None:
         """Emit ``pass`` for an empty Python body."""
-        if len(self.lines) == f.body_start or all(t == "" for _, t in self.lines[f.body_start:]):
-            self.emit("pass")
+        lines = self.lines
+        for j in range(f.body_start, len(lines)):  # no slice: a loop's body can be most of the function
+            if lines[j][1]:
+                return
+        self.emit("pass")
 
     def do_else(self) -> None:
         f = self.ctl[-1]

@@ -14,7 +14,6 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .codegen import FuncTranslator, _Frame, metered
 
-
 # a state's last line at its top level that leaves it: nothing after it runs
 _LEAVES = frozenset(("continue", "return", "_unreachable()"))
 
