@@ -21,6 +21,7 @@ typed memoryview of the memory, folding ``(y << k) + c`` into ``y + c // n``.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -191,6 +192,9 @@ _PLAIN: Dict[Any, Tuple[int, tuple]] = {
 }
 
 
+_LOOP_SCAN = frozenset((I.LOCAL_SET, I.LOCAL_TEE, I.LOOP, I.BLOCK, I.IF, I.END))
+
+
 def _loop_assignments(body: List[tuple]) -> Dict[int, set]:
     """The locals each ``loop`` (by pc) assigns anywhere inside it, nested loops included."""
     out: Dict[int, set] = {}
@@ -198,6 +202,8 @@ def _loop_assignments(body: List[tuple]) -> Dict[int, set]:
     loops: List[int] = []
     for pc, ins in enumerate(body):
         op = ins[0]
+        if op not in _LOOP_SCAN:
+            continue  # most operators: one set test instead of five comparisons
         if op is I.LOCAL_SET or op is I.LOCAL_TEE:
             if loops:
                 out[loops[-1]].add(ins[1])
@@ -635,17 +641,19 @@ def _solve(init: List[int], edges: List[List[Tuple[int, int]]]) -> List[int]:
 
 # --- index expressions ---------------------------------------------------------------------------
 
+_PARENS = re.compile(r"[()]")
+
+
 def _close(s: str, i: int) -> int:
     """Index of the parenthesis closing the one opened at ``s[i]``, or -1."""
     depth = 0
-    for j in range(i, len(s)):
-        c = s[j]
-        if c == "(":
+    for m in _PARENS.finditer(s, i):  # visits the parentheses only, not every character
+        if s[m.start()] == "(":
             depth += 1
-        elif c == ")":
+        else:
             depth -= 1
             if depth == 0:
-                return j
+                return m.start()
     return -1
 
 

@@ -31,6 +31,7 @@ from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
 from .optable import LOAD_BITS, LOADS, MASK_BITS, PURE, STORES, TRAPPING, _w64m
 from .ranges import analyze as analyze_ranges, raw_sum
+from .structure import scan as scan_structure
 
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks (loops; a speculated access's try counts too)
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
@@ -135,6 +136,11 @@ _MASKERS = frozenset(("i32.and", "i64.and", "i32.wrap_i64"))
 _UNOBSERVABLE = frozenset((I.LOCAL_GET, I.LOCAL_SET, I.LOCAL_TEE, I.I32_CONST, I.I64_CONST, I.F32_CONST,
                            I.F64_CONST, I.DROP, I.NOP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.IF, I.END,
                            I.BR_IF, I.BR, I.BR_TABLE, I.BLOCK, I.LOOP))
+_PLAIN_STEPS = frozenset((I.LOCAL_GET, I.LOCAL_SET, I.LOCAL_TEE, I.I32_CONST, I.I64_CONST, I.F32_CONST,
+                          I.F64_CONST))
+_CONTROL_STEPS = frozenset((I.CALL, I.CALL_INDIRECT, I.DROP, I.SELECT, I.SELECT_T, I.GLOBAL_GET, I.GLOBAL_SET,
+                            I.NOP, I.UNREACHABLE, I.BLOCK, I.LOOP, I.IF, I.ELSE, I.END, I.BR, I.BR_IF,
+                            I.BR_TABLE, I.RETURN))
 _CONST_SHIFT_OPS = frozenset(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u"))
 
 
@@ -145,6 +151,8 @@ def _literal_int(entry: list) -> Optional[int]:
     t = entry[0]
     if t.startswith("(-"):
         t = t[1:-1]
+    elif not t[0].isdigit():
+        return None  # a slot or namespace name: skip the raised ValueError (~1 us)
     try:
         return int(t)
     except ValueError:
@@ -165,6 +173,8 @@ def _small_constant_side(name: str, args: List[list]) -> Tuple[str, List[list]]:
 
 class TooComplex(Exception):
     """The function's structure exceeds what CPython compiles; use the fallback."""
+
+    analyses: Optional[tuple] = None  # see FuncTranslator.analyses
 
 
 class _Frame:
@@ -195,76 +205,6 @@ class _Frame:
         self.deferred: Tuple[int, ...] = ()  # fuel of the pure segments before this ``if``, charged in its arms
         self.preds: Optional[List[Charge]] = None  # metered: the charges of every jump to a block's end
         self.head: Optional[Charge] = None  # metered: a loop's header segment (preds: every way in)
-
-
-def _find_targets(body: List[tuple]) -> Tuple[Dict[int, set], Dict[int, int]]:
-    """Indices (into body) of the block/loop/if instructions that some branch targets, and the index
-    of each one's matching ``end``."""
-    targeted: Dict[int, set] = {}  # label's start pc -> pcs of the branches that target it
-    ends: Dict[int, int] = {}
-    stack: List[int] = []
-    for pc, ins in enumerate(body):
-        op = ins[0]
-        if op is I.BLOCK or op is I.LOOP or op is I.IF:
-            stack.append(pc)
-        elif op is I.END:
-            if stack:
-                ends[stack.pop()] = pc
-        elif op is I.BR or op is I.BR_IF:
-            d = ins[1]
-            if d < len(stack):
-                targeted.setdefault(stack[-1 - d], set()).add(pc)
-        elif op is I.BR_TABLE:
-            for d in list(ins[1]) + [ins[2]]:
-                if d < len(stack):
-                    targeted.setdefault(stack[-1 - d], set()).add(pc)
-    return targeted, ends
-
-
-def _ifs_with_else(body: List[tuple]) -> set:
-    """Indices of the ``if`` instructions that have an ``else``."""
-    out = set()
-    stack: List[int] = []
-    for pc, ins in enumerate(body):
-        op = ins[0]
-        if op is I.BLOCK or op is I.LOOP or op is I.IF:
-            stack.append(pc)
-        elif op is I.ELSE:
-            if stack:
-                out.add(stack[-1])
-        elif op is I.END:
-            if stack:
-                stack.pop()
-    return out
-
-
-def _wrapper_blocks(body: List[tuple], targeted: Dict[int, set], ends: Dict[int, int]) -> set:
-    """Blocks whose body is exactly one loop and whose every branch comes from directly inside that
-    loop (no other branch target in between): ``block $exit (loop ... br_if $exit ...)``. Leaving such a
-    block is a plain ``break`` out of the loop's Python ``while``, so the block needs no loop itself."""
-    cands = set()
-    for b in targeted:
-        ins = body[b]
-        if (ins[0] is I.BLOCK and ins[1] is None and b + 1 < len(body) and body[b + 1][0] is I.LOOP
-                and body[b + 1][1] is None and (b + 1) in targeted and ends.get(b + 1, -2) + 1 == ends.get(b)):
-            cands.add(b)
-    if not cands:
-        return cands
-    inner: Dict[int, int] = {}  # branch pc -> innermost enclosing branch target's start pc
-    stack: List[int] = []
-    tstack: List[int] = []
-    for pc, ins in enumerate(body):
-        op = ins[0]
-        if op is I.BLOCK or op is I.LOOP or op is I.IF:
-            stack.append(pc)
-            tstack.append(pc if pc in targeted else (tstack[-1] if tstack else -1))
-        elif op is I.END:
-            if stack:
-                stack.pop()
-                tstack.pop()
-        elif op is I.BR or op is I.BR_IF or op is I.BR_TABLE:
-            inner[pc] = tstack[-1] if tstack else -1
-    return {b for b in cands if all(inner.get(x) == b + 1 for x in targeted[b])}
 
 
 class Consts:
@@ -326,6 +266,10 @@ class FuncTranslator:
         self.signed: frozenset = frozenset()  # locals held as signed ints (ranges._signed_locals)
         self.raw: Dict[str, str] = {}  # a signed local's canonical read "(lN & 0xFFFFFFFF)" -> "lN"
         self.signed_vals: set = set()  # pending expressions whose value is a signed i32 (for a signed local)
+        # (range facts, codegen_mem state) from an attempt that raised TooComplex: they depend on the
+        # function only, and the fallback's second walk would pay for them again (QuickJS: 0.3 s)
+        self.analyses: Optional[tuple] = None
+        self.read_deps: Dict[str, frozenset] = {}  # see step_local
 
     # --- emission --------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -637,11 +581,16 @@ class FuncTranslator:
     def translate(self) -> str:
         ft = self.ftype
         body = self.func.body
-        targeted, self.ends = _find_targets(body)
-        self.ifs_with_else = _ifs_with_else(body)
-        self.wrappers = _wrapper_blocks(body, targeted, self.ends)
+        st = scan_structure(body)
+        targeted, self.ends = st.targeted, st.ends
+        self.ifs_with_else, self.wrappers = st.ifs_with_else, st.wrappers
         self.body_len = len(body)
-        self.facts = analyze_ranges(self.module, self.func, self.all_func_types)
+        if self.analyses is not None:
+            self.facts, mem_state = self.analyses
+            if mem_state is not None:
+                self._mem_state = mem_state
+        else:
+            self.facts = analyze_ranges(self.module, self.func, self.all_func_types)
         self.signed = self.facts.get(-1, frozenset())  # type: ignore[assignment]
         self.raw = {f"(l{v} & 0xFFFFFFFF)": f"l{v}" for v in self.signed}
         params = [f"l{i}" for i in range(len(ft.params))]
@@ -666,40 +615,46 @@ class FuncTranslator:
         self.seg_end()
         for c in self.charges:
             c.patch()
-        out = head
-        for ind, text in self.lines:
-            out.append("\t" * ind + text)
-        return "\n".join(out) + "\n"
+        head.extend(["\t" * ind + text for ind, text in self.lines])
+        return "\n".join(head) + "\n"
 
     def run_range(self, lo: int, hi: int) -> None:
         """Translate body[lo:hi], skipping code that cannot be reached."""
         body = self.body
+        targeted = self.targeted
+        step = self.step
+        step_local, plain = self.step_local, _PLAIN_STEPS
+        BLOCK, LOOP, IF, END, ELSE = I.BLOCK, I.LOOP, I.IF, I.END, I.ELSE  # locals: once per operator
+        switch_ok = self.switch_ok
         skip = 0  # nesting depth inside unreachable code
         pc = lo
         while pc < hi:
             ins = body[pc]
             op = ins[0]
             pc += 1
-            if self.ctl and self.ctl[-1].unreachable:
-                if op is I.BLOCK or op is I.LOOP or op is I.IF:
+            if self.ctl[-1].unreachable:
+                if op is BLOCK or op is LOOP or op is IF:
                     skip += 1
                     continue
-                if op is I.END:
+                if op is END:
                     if skip:
                         skip -= 1
                         continue
-                elif op is I.ELSE:
+                elif op is ELSE:
                     if skip:
                         continue
                 else:
                     continue
             self.pc = pc - 1
-            if op is I.BLOCK and self.switch_ok:
+            if op in plain:
+                step_local(op, ins)
+                continue
+            if op is BLOCK and switch_ok:
                 resume = self.try_switch(pc - 1)
                 if resume is not None:
                     pc = resume
                     continue
-            self.step(op, ins, (pc - 1) in self.targeted)
+            step(op, ins, (pc - 1) in targeted)
             if not self.ctl:
                 break
 
@@ -820,9 +775,19 @@ class FuncTranslator:
         return ends[n] + 1
 
     def step(self, op: I.Op, ins: tuple, targeted: bool) -> None:  # noqa: C901 - one dispatch
-        name = op.name
+        if op in _PLAIN_STEPS:
+            # half of a body: no rewriting rule below applies to them (and they keep seg_pure)
+            self.step_local(op, ins)
+            return
         if op is not I.END and op is not I.ELSE:
             self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
+        if op in _CONTROL_STEPS:
+            # a quarter: nor to these (one test instead of the whole chain below)
+            if op not in _UNOBSERVABLE:
+                self.seg_pure = False
+            self.step_control(op, ins, targeted)
+            return
+        name = op.name
         if self.seg_pure and op not in _UNOBSERVABLE and name not in PURE:
             self.seg_pure = False
         if name in _CONST_SHIFT_OPS and self.stack:
@@ -878,59 +843,6 @@ class FuncTranslator:
             if inner is not None and self.stack[-1][1] is not None:
                 self.reducible[self.stack[-1][0]] = inner.format(*[a[0] for a in args])
             return
-        if op is I.LOCAL_GET:
-            v = f"l{ins[1]}"
-            if ins[1] in self.signed:
-                v = f"({v} & 0xFFFFFFFF)"  # the canonical value; raw_arith and conditions read lN itself
-                self.push(v, frozenset((f"l{ins[1]}",)))
-            else:
-                self.push(v, frozenset((v,)))
-            bits = self.facts.get(self.pc)
-            if bits is not None:
-                self.stack[-1].append(bits)
-            return
-        if op is I.LOCAL_SET or op is I.LOCAL_TEE:
-            if ins[1] in self.signed:
-                self.set_signed(op, ins[1])
-                return
-            v = f"l{ins[1]}"
-            e = self.pop()
-            self.flush_local(v)
-            if e[0] != v:
-                last = self.lines[-1] if self.lines else None
-                if (e[1] is None and last is not None and last[0] == self.indent
-                        and last[1].startswith(e[0] + " = ") and e[0] == f"s{len(self.stack)}"):
-                    # the value was just materialised into its slot: assign the local directly
-                    self.lines[-1] = (last[0], v + last[1][len(e[0]):])
-                else:
-                    self.emit(f"{v} = {e[0]}")
-            if op is I.LOCAL_TEE:
-                self.push(v, frozenset((v,)))
-            return
-        if op is I.I32_CONST:
-            self.push(str(ins[1] & 0xFFFFFFFF), None)
-            return
-        if op is I.I64_CONST:
-            v = ins[1]
-            if v >= 0x8000000000000000:
-                v -= 0x10000000000000000
-            self.push(str(v) if v >= 0 else f"({v})", None)
-            return
-        if op is I.F32_CONST or op is I.F64_CONST:
-            from . import numerics
-
-            bits = ins[1]
-            if op is I.F32_CONST:
-                val = numerics.f32_from_bits(bits)
-                key = ("f32", bits)
-            else:
-                val = numerics.f64_from_bits(bits)
-                key = ("f64", bits)
-            if val != val:
-                self.push(self.consts.name(key, val), None)
-            else:
-                self.push(self.float_lit(val, key), None)
-            return
         ld = LOADS.get(name)
         if ld is not None:
             if codegen_mem.load(self, name, ins):  # proven aligned: a typed memoryview
@@ -984,6 +896,10 @@ class FuncTranslator:
             args = self.popn(len(op.params or ()))
             self.push_result(tpl.format(*[a[0] for a in args]))
             return
+        self.step_control(op, ins, targeted)
+
+    def step_control(self, op: I.Op, ins: tuple, targeted: bool) -> None:
+        """Calls, control, globals, drop/select and the operators of step_misc."""
         if op is I.CALL:
             ft = self.all_func_types[ins[1]]
             args = self.popn(len(ft.params))
@@ -1063,6 +979,66 @@ class FuncTranslator:
             self.mark_unreachable()
             return
         self.step_misc(op, ins)
+
+    def step_local(self, op: I.Op, ins: tuple) -> None:
+        """local.get/set/tee and constants (run_range calls it directly)."""
+        self.fuel_count += 1 if self.op_costs is None else self.op_costs(op)
+        if op is I.LOCAL_GET:
+            v = f"l{ins[1]}"
+            if ins[1] in self.signed:
+                v = f"({v} & 0xFFFFFFFF)"  # the canonical value; raw_arith and conditions read lN itself
+                self.push(v, frozenset((f"l{ins[1]}",)))
+            else:
+                deps = self.read_deps.get(v)
+                if deps is None:
+                    deps = self.read_deps[v] = frozenset((v,))  # one per local: a quarter of all operators
+                self.stack.append([v, deps])
+            bits = self.facts.get(self.pc)
+            if bits is not None:
+                self.stack[-1].append(bits)
+            return
+        if op is I.LOCAL_SET or op is I.LOCAL_TEE:
+            if ins[1] in self.signed:
+                self.set_signed(op, ins[1])
+                return
+            v = f"l{ins[1]}"
+            e = self.pop()
+            self.flush_local(v)
+            if e[0] != v:
+                last = self.lines[-1] if self.lines else None
+                if (e[1] is None and last is not None and last[0] == self.indent
+                        and last[1].startswith(e[0] + " = ") and e[0] == f"s{len(self.stack)}"):
+                    # the value was just materialised into its slot: assign the local directly
+                    self.lines[-1] = (last[0], v + last[1][len(e[0]):])
+                else:
+                    self.emit(f"{v} = {e[0]}")
+            if op is I.LOCAL_TEE:
+                self.push(v, frozenset((v,)))
+            return
+        if op is I.I32_CONST:
+            self.push(str(ins[1] & 0xFFFFFFFF), None)
+            return
+        if op is I.I64_CONST:
+            v = ins[1]
+            if v >= 0x8000000000000000:
+                v -= 0x10000000000000000
+            self.push(str(v) if v >= 0 else f"({v})", None)
+            return
+        if op is I.F32_CONST or op is I.F64_CONST:
+            from . import numerics
+
+            bits = ins[1]
+            if op is I.F32_CONST:
+                val = numerics.f32_from_bits(bits)
+                key = ("f32", bits)
+            else:
+                val = numerics.f64_from_bits(bits)
+                key = ("f64", bits)
+            if val != val:
+                self.push(self.consts.name(key, val), None)
+            else:
+                self.push(self.float_lit(val, key), None)
+            return
 
     def unreduced_under_mask(self, name: str, args: List[list]) -> List[list]:
         """A mask keeps only low bits, which a wrapping sum/difference/product/shift has in common with
@@ -1401,8 +1377,11 @@ class FuncTranslator:
 
     def close_body(self, f: _Frame) -> None:
         """Emit ``pass`` for an empty Python body."""
-        if len(self.lines) == f.body_start or all(t == "" for _, t in self.lines[f.body_start:]):
-            self.emit("pass")
+        lines = self.lines
+        for j in range(f.body_start, len(lines)):  # no slice: a loop's body can be most of the function
+            if lines[j][1]:
+                return
+        self.emit("pass")
 
     def do_else(self) -> None:
         f = self.ctl[-1]
@@ -1559,7 +1538,11 @@ def translate_function(module: Module, func_index: int, fuel: bool,
 
     t = translator_class(module, func_index)(module, func_index, fuel)
     t.op_costs = costs
-    src = t.translate()
+    try:
+        src = t.translate()
+    except TooComplex as e:
+        e.analyses = (t.facts, getattr(t, "_mem_state", None))  # for translate_fallback
+        raise
     if fuel:
         src = metered(src, func_index)
     return src, t.consts.values

@@ -14,6 +14,8 @@ from typing import Any
 
 from .align import VIEW_LOADS, VIEW_STORES, VIEWS_OK, Alignment, function_alignment, index_expr
 
+NO_FACTS = Alignment({}, {})
+
 
 def _state(t: Any) -> tuple:
     """(alignment, {memory index: views usable}) of the function,
@@ -21,9 +23,10 @@ def _state(t: Any) -> tuple:
     st = getattr(t, "_mem_state", None)
     if st is None:
         m = t.module
-        al: Alignment = function_alignment(m, t.func_index)
         mems = [i.desc for i in m.imports if i.kind == 2] + [x.type for x in m.memories]
         ok = {i: VIEWS_OK and not mt.limits.is64 for i, mt in enumerate(mems)}
+        # no view to use (PyPy, memory64): the facts would go unread
+        al: Alignment = function_alignment(m, t.func_index) if any(ok.values()) else NO_FACTS
         st = t._mem_state = (al, ok)
     return st
 

@@ -56,14 +56,17 @@ class CompiledModule:
         from .fallback import translate_fallback
 
         code = None
+        analyses = None
         try:
             if FORCE_FALLBACK:
                 raise TooComplex("forced")
             src, consts = translate_function(self.module, index, self.fuel, self.costs)
             code = compile(src, f"<wasm function {index}>", "exec")
-        except (TooComplex, SyntaxError, RecursionError, MemoryError):
-            # over CPython's nesting limits (our counts, or the compiler's own verdict)
-            src, consts = translate_fallback(self.module, index, self.fuel, self.costs)
+        except TooComplex as e:
+            analyses = e.analyses
+        except (SyntaxError, RecursionError, MemoryError):
+            pass  # over CPython's nesting limits (the compiler's own verdict)
         if code is None:
+            src, consts = translate_fallback(self.module, index, self.fuel, self.costs, analyses)
             code = compile(src, f"<wasm function {index}>", "exec")
         return code, src, consts

@@ -14,6 +14,9 @@ from .._syntax import instructions as I
 from .._syntax.ast import Module
 from .codegen import FuncTranslator, _Frame, metered
 
+# a state's last line at its top level that leaves it: nothing after it runs
+_LEAVES = frozenset(("continue", "return", "_unreachable()"))
+
 
 class FlatTranslator(FuncTranslator):
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
@@ -154,7 +157,9 @@ class FlatTranslator(FuncTranslator):
                 out.append("\t" * (ind + i) + parts[0])
                 # continuation lines (the fuel check) carry their own relative tabs
                 out.extend("\t" * ind + part for part in parts[1:])
-            out.append("\t" * ind + "_fell_off()")
+            last = code[-1] if code else (1, "")
+            if last[0] or last[1] not in _LEAVES and not last[1].startswith("return "):
+                out.append("\t" * ind + "_fell_off()")  # not after a jump: dead lines cost compile() time
             return
         mid = (lo + hi) // 2
         out.append("\t" * ind + f"if _pc < {mid}:")
@@ -164,9 +169,12 @@ class FlatTranslator(FuncTranslator):
 
 
 def translate_fallback(module: Module, func_index: int, fuel: bool,
-                       costs: Optional[Callable[[I.Op], int]] = None) -> Tuple[str, Dict[str, Any]]:
+                       costs: Optional[Callable[[I.Op], int]] = None,
+                       analyses: Optional[tuple] = None) -> Tuple[str, Dict[str, Any]]:
+    """``analyses``: TooComplex.analyses of the structured attempt, if it got that far."""
     t = FlatTranslator(module, func_index, fuel)
     t.op_costs = costs
+    t.analyses = analyses
     src = t.translate()
     if fuel:
         src = metered(src, func_index)
