@@ -235,6 +235,10 @@ def _index_space_types(module: Module) -> Tuple[List[FuncType], list]:
 
 
 class FuncTranslator:
+    # operators run_range hands straight to step_local (a subclass translating one of them its own
+    # way removes it)
+    plain_steps = _PLAIN_STEPS
+
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
         self.module = module
         self.func_index = func_index
@@ -623,7 +627,7 @@ class FuncTranslator:
         body = self.body
         targeted = self.targeted
         step = self.step
-        step_local, plain = self.step_local, _PLAIN_STEPS
+        step_local, plain = self.step_local, self.plain_steps
         BLOCK, LOOP, IF, END, ELSE = I.BLOCK, I.LOOP, I.IF, I.END, I.ELSE  # locals: once per operator
         switch_ok = self.switch_ok
         skip = 0  # nesting depth inside unreachable code

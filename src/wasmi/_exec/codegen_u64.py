@@ -130,6 +130,8 @@ def _signed_literal(v: int) -> str:
 class U64Translator(FuncTranslator):
     """FuncTranslator with every i64 value of the function held as an unsigned int."""
 
+    plain_steps = FuncTranslator.plain_steps - {I.I64_CONST}  # its literals are written unsigned here
+
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
         super().__init__(module, func_index, fuel)
         self.un64: Dict[str, str] = {}  # pending reduced u64 expression -> its unreduced form
