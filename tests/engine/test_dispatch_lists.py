@@ -143,3 +143,35 @@ def test_proven_index_indexes_directly() -> None:
     assert inst.get_func(store, "run").call(store, 10) == acc
     src = "".join(module._compiled.sources.values())
     assert "D0_0[(" in src and "_ci(" not in src
+
+
+WRITERS = {
+    "table.set": "(table.set $t (i32.const 0) (ref.null func))",
+    "table.grow": "(drop (table.grow $t (ref.null func) (i32.const 1)))",
+    "table.fill": "(table.fill $t (i32.const 0) (ref.null func) (i32.const 1))",
+    "table.copy into": "(table.copy $t $u (i32.const 0) (i32.const 0) (i32.const 1))",
+    "table.init into": "(table.init $t $seg (i32.const 0) (i32.const 0) (i32.const 1))",
+    "table.copy from (reads only)": "(table.copy $u $t (i32.const 0) (i32.const 0) (i32.const 1))",
+}
+
+
+@pytest.mark.parametrize("mode", ["lazy_translation", "lazy"])
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_which_operators_unfreeze_a_table(writer: str, mode: str) -> None:
+    # lazy_translation: the validator records the writes; lazy: bodies unvalidated, the engine walks them
+    wat = f"""(module (type $v (func (result i32)))
+      (table $t 2 funcref) (table $u 2 funcref) (elem (table $t) (i32.const 0) func $a)
+      (elem $seg func $a)
+      (func $a (result i32) (i32.const 1))
+      (func (export "w") {WRITERS[writer]})
+      (func (export "call") (param i32) (result i32) (call_indirect $t (type $v) (local.get 0))))"""
+    engine = Engine(Config(compilation_mode=mode))
+    store = Store(engine)
+    module = Module(engine, wat)
+    inst = Linker(engine).instantiate_and_start(store, module)
+    assert inst.get_func(store, "call").call(store, 0) == 1
+    from wasmi._exec.dispatch import frozen_tables
+
+    frozen = 0 in frozen_tables(module._ast)
+    assert frozen == writer.endswith("(reads only)")
+    assert ("table_writes" in module._ast.derived) == (mode != "lazy")

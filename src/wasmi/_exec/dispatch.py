@@ -39,7 +39,10 @@ def frozen_tables(module: Module) -> FrozenSet[int]:
     for ex in module.exports:
         if ex.kind == ExternKind.TABLE:
             cand.discard(ex.index)
-    if cand:
+    writes = module.derived.get("table_writes")  # recorded by the validator when it saw every body
+    if writes is not None:
+        cand -= writes
+    elif cand:
         for f in module.funcs:
             # C-speed test first: almost no body writes a table
             if _ANY_WRITER.isdisjoint(map(_first, f.body)):

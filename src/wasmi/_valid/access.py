@@ -79,6 +79,7 @@ def _table_get(v: FuncValidator, instr: tuple) -> None:
 
 def _table_set(v: FuncValidator, instr: tuple) -> None:
     et = check_table(v, instr[1])
+    v.ctx.table_writes.add(instr[1])
     v.pop(et)
     v.pop(I32)
 
@@ -90,6 +91,7 @@ def _table_size(v: FuncValidator, instr: tuple) -> None:
 
 def _table_grow(v: FuncValidator, instr: tuple) -> None:
     et = check_table(v, instr[1])
+    v.ctx.table_writes.add(instr[1])
     v.pop(I32)
     v.pop(et)
     v.vals.append(I32)
@@ -97,6 +99,7 @@ def _table_grow(v: FuncValidator, instr: tuple) -> None:
 
 def _table_fill(v: FuncValidator, instr: tuple) -> None:
     et = check_table(v, instr[1])
+    v.ctx.table_writes.add(instr[1])
     v.pop(I32)
     v.pop(et)
     v.pop(I32)
@@ -110,6 +113,7 @@ def pop3_i32(v: FuncValidator) -> None:
 
 def _table_copy(v: FuncValidator, instr: tuple) -> None:
     dst = check_table(v, instr[1])
+    v.ctx.table_writes.add(instr[1])
     src = check_table(v, instr[2])
     if dst is not src:
         raise ValidationError(f"type mismatch: table.copy from {src} table to {dst} table")
@@ -118,6 +122,7 @@ def _table_copy(v: FuncValidator, instr: tuple) -> None:
 
 def _table_init(v: FuncValidator, instr: tuple) -> None:
     et = check_table(v, instr[2])
+    v.ctx.table_writes.add(instr[2])
     st = check_elem(v, instr[1])
     if et is not st:
         raise ValidationError(f"type mismatch: table.init of {st} segment into {et} table")

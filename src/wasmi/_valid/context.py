@@ -25,7 +25,7 @@ class Context:
 
     __slots__ = (
         "types", "type_sigs", "funcs", "func_sigs", "tables", "mems", "globals", "const_globals",
-        "elems", "ndatas", "refs", "n_imported_funcs", "block_cache",
+        "elems", "ndatas", "refs", "n_imported_funcs", "block_cache", "table_writes",
     )
 
     def __init__(self) -> None:
@@ -41,6 +41,9 @@ class Context:
         self.elems: List[ValType] = []
         self.ndatas = 0
         self.refs: Set[int] = set()
+        # tables some operator writes (table.set/grow/fill, table.copy/init as destination): what the
+        # engine needs to know which tables stay as instantiation left them (_exec/dispatch.py)
+        self.table_writes: Set[int] = set()
         self.n_imported_funcs = 0
         self.block_cache: Dict[object, BlockSig] = {}
 

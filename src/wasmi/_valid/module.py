@@ -185,6 +185,8 @@ def validate_module(
         base = ctx.n_imported_funcs
         for i, f in enumerate(module.funcs):
             validate_func(ctx, f, base + i, table)
+        # every body was seen: the engine need not walk them again for table writers
+        module.derived["table_writes"] = frozenset(ctx.table_writes)
     return check
 
 
