@@ -16,7 +16,7 @@ signed translation between two conversions. Whether a function is worth it is a 
 from __future__ import annotations
 
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, cast
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
@@ -173,7 +173,7 @@ class U64Translator(FuncTranslator):
         if sig is None:
             super().step(op, ins, targeted)
             return
-        pi, ri = sig
+        pi, ri = cast(Tuple[Tuple[bool, ...], Tuple[bool, ...]], sig)
         base = len(self.stack) - len(pi)
         for j, is64 in enumerate(pi):
             if is64:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import Callable
 
 from .simd_bits import CANONICAL_NAN, M32, M64, F32x4, F64x2, H, pack_f32x4
 
@@ -24,7 +25,7 @@ _from_bytes = int.from_bytes  # bound once: the attribute look-up on `int` costs
 _copysign = math.copysign
 _ceil = math.ceil
 _floor = math.floor
-_sqrt = math.sqrt
+_sqrt: Callable[[float], float] = math.sqrt
 if sys.implementation.name == "pypy":
     # PyPy's math.sqrt returns a signalling NaN operand as it is; the spec wants an arithmetic NaN.
     def _sqrt(x: float) -> float:  # noqa: F811

@@ -41,7 +41,7 @@ def main_run(ns: argparse.Namespace) -> int:
     fuel = ns.fuel is not None
     engine = Engine(Config(consume_fuel=fuel))
     module = Module(engine, parse_file(ns.module))
-    store = Store(engine)
+    store: Store[Any] = Store(engine)
     if fuel:
         store.set_fuel(ns.fuel)
     instance = Linker(engine).instantiate_and_start(store, module)

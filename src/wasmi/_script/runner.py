@@ -134,7 +134,7 @@ class ScriptRun:
         self.deferred = 0
         self.skip_lines = skip_lines
         self.engine = Engine(Config(consume_fuel=fuel, max_call_depth=1024))
-        self.store = Store(self.engine)
+        self.store: Store[Any] = Store(self.engine)
         self.registered: Dict[str, Dict[str, Any]] = {"spectest": spectest_exports(quiet)}
         self.named: Dict[str, Any] = {}
         self.last: Any = None
