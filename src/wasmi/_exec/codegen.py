@@ -619,7 +619,8 @@ class FuncTranslator:
         self.seg_end()
         for c in self.charges:
             c.patch()
-        head.extend(["\t" * ind + text for ind, text in self.lines])
+        # a charge merged into another leaves its reserved line empty: compile() need not see it
+        head.extend(["\t" * ind + text for ind, text in self.lines if text])
         return "\n".join(head) + "\n"
 
     def run_range(self, lo: int, hi: int) -> None:
