@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
-from .._syntax.types import ExternKind, FuncType, ValType
+from .._syntax.types import FuncType, ValType
 from ..errors import InternalError, WasmiError
 from . import codegen_mem
 from .dispatch import DispatchNeed, frozen_tables
@@ -915,8 +915,9 @@ class FuncTranslator:
             idx = self.pop()
             args = self.popn(len(ft.params))
             t, ty = f"T{ins[2]}", f"ty{ins[1]}"
-            if ins[2] in frozen_tables(self.module):
-                callee = self.dispatch_callee(ins[2], ins[1], idx)
+            size = frozen_tables(self.module).get(ins[2])
+            if size is not None:
+                callee = self.dispatch_callee(ins[2], ins[1], idx, size)
             else:
                 # the common case (a Wasm function of the right type) inline; _ci checks the rest and
                 # raises the right trap (RATIONALE "Why inline call_indirect's common case?")
@@ -1136,14 +1137,11 @@ class FuncTranslator:
         """A condition's text: a signed local's raw value is nonzero exactly when its u32 value is."""
         return self.raw.get(c[0], c[0]) if c[1] is not None else c[0]
 
-    def dispatch_callee(self, table: int, type_index: int, idx: list) -> str:
-        """The callee of a ``call_indirect`` through a frozen table: its dispatch list for this
-        signature (``dispatch.py``), indexed directly when the index is provably in range; the table
-        cannot grow, so its length is the declared minimum."""
+    def dispatch_callee(self, table: int, type_index: int, idx: list, size: int) -> str:
+        """The callee of a ``call_indirect`` through a frozen table of ``size`` elements: its dispatch
+        list for this signature (``dispatch.py``), indexed directly when the index is provably in range."""
         name = f"D{table}_{type_index}"
         self.consts.values[name] = DispatchNeed(table, type_index)
-        nimp = len(self.module.imported(ExternKind.TABLE))
-        size = self.module.tables[table - nimp].type.limits.min
         if (1 << _bits(idx)) <= size:
             return f"{name}[{idx[0]}]"
         return f"({name}[_ix] if (_ix := {idx[0]}) < {size} else _ci(T{table}, _ix, ty{type_index}))"

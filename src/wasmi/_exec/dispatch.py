@@ -10,7 +10,7 @@ binder (docs/RATIONALE.md "Why dispatch lists for frozen tables?").
 from __future__ import annotations
 
 from operator import itemgetter
-from typing import Any, Callable, FrozenSet, List
+from typing import Any, Callable, Dict, List
 
 from .._syntax import instructions as I
 from .._syntax.ast import Module
@@ -23,16 +23,16 @@ _ANY_WRITER = frozenset(_WRITERS + (I.TABLE_COPY, I.TABLE_INIT))
 _first = itemgetter(0)
 
 
-def frozen_tables(module: Module) -> FrozenSet[int]:
-    """Indices of the module's tables nobody can change once its active segments are applied: defined
-    here (not imported), not exported, and written by no operator in any function body. Computed once
-    per module."""
+def frozen_tables(module: Module) -> Dict[int, int]:
+    """The module's tables nobody can change once its active segments are applied — defined here (not
+    imported), not exported, and written by no operator in any function body — each with its size (it
+    cannot grow: the declared minimum). Computed once per module."""
     hit = module.derived.get("frozen_tables")
     if hit is not None:
         return hit
     if module.derived.get("bodies_on_demand"):
         # a big module in compilation_mode="lazy": proving no body writes a table would decode them all
-        hit = module.derived["frozen_tables"] = frozenset()
+        hit = module.derived["frozen_tables"] = {}
         return hit
     nimp = len(module.imported(ExternKind.TABLE))
     cand = {nimp + j for j, t in enumerate(module.tables) if t.type.elem is ValType.FUNCREF}
@@ -55,7 +55,7 @@ def frozen_tables(module: Module) -> FrozenSet[int]:
                     cand.discard(ins[1] if op is I.TABLE_COPY else ins[2])
             if not cand:
                 break
-    hit = module.derived["frozen_tables"] = frozenset(cand)
+    hit = module.derived["frozen_tables"] = {t: module.tables[t - nimp].type.limits.min for t in cand}
     return hit
 
 

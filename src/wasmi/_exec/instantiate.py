@@ -30,7 +30,7 @@ from .helpers import HELPERS, FuelCell, make_call_indirect
 
 class ModuleInstance:
     __slots__ = ("module", "compiled", "funcs", "tables", "memories", "globals", "elems", "datas",
-                 "exports", "ns", "store", "ready", "__weakref__")
+                 "exports", "ns", "store", "__weakref__")
 
     def __init__(self, compiled: CompiledModule, store: Any) -> None:
         self.compiled = compiled
@@ -44,8 +44,6 @@ class ModuleInstance:
         self.datas: List[bytes] = []
         self.exports: Dict[str, Any] = {}
         self.ns: Dict[str, Any] = {}
-        # set once the active segments are applied: dispatch lists (dispatch.py) are built from then on
-        self.ready = False
 
     # --- lazy translation ---------------------------------------------------------------------
     def compile_func(self, index: int) -> Callable[..., Any]:
@@ -54,10 +52,10 @@ class ModuleInstance:
         ns = self.ns
         if consts:
             ns.update(consts)
-            if self.ready:
-                for name, v in consts.items():
-                    if type(v) is DispatchNeed and type(ns[name]) is DispatchNeed:
-                        ns[name] = build_dispatch(self, v.table, ns[f"ty{v.type_index}"])
+            # functions are translated once the active segments are applied: the tables are final
+            for name, v in consts.items():
+                if type(v) is DispatchNeed and type(ns[name]) is DispatchNeed:
+                    ns[name] = build_dispatch(self, v.table, ns[f"ty{v.type_index}"])
         exec(code, ns)
         fn = ns.pop(f"_wasm_f{index}")
         ns[f"f{index}"] = fn
@@ -263,9 +261,6 @@ def instantiate(compiled: CompiledModule, store: Any,
         # ``_fuel[0]`` protocol of the list a Store starts with)
         fc = store._fuel = FuelCell(fc[0])
     build_namespace(inst, fc)
-    if compiled.eager:
-        for idx in range(nimp, len(inst.funcs)):
-            inst.compile_func(idx)
     # active element segments, then data segments (a failing one traps; earlier ones stay applied)
     for i, e in enumerate(module.elems):
         if e.mode == "active":
@@ -287,12 +282,9 @@ def instantiate(compiled: CompiledModule, store: Any,
                 raise Trap(TrapCode.MemoryOutOfBounds)
             mem[off:off + len(data)] = data
             inst.datas[i] = b""
-    inst.ready = True
-    if compiled.eager:  # functions translated above asked for dispatch lists of unfilled tables
-        ns = inst.ns
-        for name, v in list(ns.items()):
-            if type(v) is DispatchNeed:
-                ns[name] = build_dispatch(inst, v.table, ns[f"ty{v.type_index}"])
+    if compiled.eager:  # after the segments: dispatch lists (dispatch.py) read the filled tables
+        for idx in range(nimp, len(inst.funcs)):
+            inst.compile_func(idx)
     start = inst.funcs[module.start] if module.start is not None else None
     return inst, start
 
