@@ -29,7 +29,7 @@ from __future__ import annotations
 import struct
 import sys
 import threading
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, List, Optional, Sequence
 
 from ..errors import Trap, TrapCode
 
@@ -129,8 +129,7 @@ class _Worker:
             threading.stack_size(old)
 
     def _loop(self) -> None:
-        _local.in_guest = True
-        _local.reentry = 0
+        _nest()[0] = 1  # everything this thread runs is guest code: host calls back into Wasm re-enter
         base = _depth()
         while True:
             self.req.acquire()
@@ -172,8 +171,9 @@ def call_guest(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> A
     """
     if DIRECT:
         return _call_direct_311(fn, args, max_depth)
-    if getattr(_local, "in_guest", False):
-        return _reenter(fn, args)
+    nest = _nest()
+    if nest[0]:
+        return _reenter(nest, fn, args)
     if _MAIN_FRAMES and max_depth < _MAIN_FRAMES and threading.current_thread() is _MAIN_THREAD:
         if PYPY:
             # sys._getframe costs PyPy ~4 µs (it materialises the frames its JIT keeps virtual), and its
@@ -188,15 +188,27 @@ def call_guest(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> A
     return _call_worker(fn, args, max_depth)
 
 
-def _reenter(fn: Callable[..., Any], args: Sequence[Any]) -> Any:
-    n = _local.reentry
-    if n >= MAX_REENTRY:
+def _nest() -> List[int]:
+    """This thread's count of open guest entries (0: not in guest code), in a list so that the
+    boundary reads the thread-local attribute once and then updates it in place."""
+    try:
+        return _local.nest
+    except AttributeError:
+        nest = _local.nest = [0]
+        return nest
+
+
+def _reenter(nest: List[int], fn: Callable[..., Any], args: Sequence[Any]) -> Any:
+    """A host function calling back into Wasm: runs within the limit set by the outermost entry;
+    each re-entry uses C stack, hence the cap."""
+    n = nest[0]
+    if n > MAX_REENTRY:
         raise Trap(TrapCode.StackOverflow)
-    _local.reentry = n + 1
+    nest[0] = n + 1
     try:
         return _run_checked(fn, args)
     finally:
-        _local.reentry = n
+        nest[0] = n
 
 
 def _call_direct_311(fn: Callable[..., Any], args: Sequence[Any], max_depth: int) -> Any:
@@ -204,22 +216,14 @@ def _call_direct_311(fn: Callable[..., Any], args: Sequence[Any], max_depth: int
 
     A top-level call from Python costs what users feel most (an exported function called in a loop), so
     this path runs in one frame and keeps its per-thread state in one list (a thread-local attribute read
-    costs ~45 ns, each write as much): ``nest[0]`` counts the guest entries open on this thread, which
-    tells a re-entry (a host function calling back into Wasm) from a top-level call. Same traps as
-    ``_run_checked``."""
+    costs ~45 ns, each write as much): ``nest[0]`` (see ``_nest``) tells a re-entry from a top-level
+    call. Same traps as ``_run_checked``."""
     try:
-        nest = _local.nest
+        nest = _local.nest  # _nest() inlined: one call less on every top-level call
     except AttributeError:
         nest = _local.nest = [0]
-    n = nest[0]
-    if n:
-        if n > MAX_REENTRY:
-            raise Trap(TrapCode.StackOverflow)
-        nest[0] = n + 1
-        try:
-            return _run_checked(fn, args)
-        finally:
-            nest[0] = n
+    if nest[0]:
+        return _reenter(nest, fn, args)
     d = _last_depth[0]  # _depth()'s own check, inlined: counted from this frame, the root is frame d - 1
     try:
         if _getframe(d - 1).f_back is not None:
@@ -250,14 +254,13 @@ _MAIN_THREAD = threading.main_thread()
 
 def _call_direct(fn: Callable[..., Any], args: Sequence[Any], limit: int) -> Any:
     old = sys.getrecursionlimit()
-    local = _local
-    local.in_guest = True
-    local.reentry = 0
+    nest = _nest()
+    nest[0] = 1
     try:
         sys.setrecursionlimit(limit)
         return _run_checked(fn, args)
     finally:
-        local.in_guest = False
+        nest[0] = 0
         sys.setrecursionlimit(old)
 
 
