@@ -266,6 +266,11 @@ class U64Translator(FuncTranslator):
                 x = self.popn(2)[0]
                 self.push_pure(f"({{0}} {'//' if name == 'i64.div_u' else '%'} {d})", [x])
                 return True
+            # a zero divisor raises ZeroDivisionError: the IntegerDivisionByZero trap (guest._trap_for)
+            self.count(op)
+            x, y = self.popn(2)
+            self.push_result(f"({x[0]} {'//' if name == 'i64.div_u' else '%'} {y[0]})")
+            return True
         return False
 
     def named(self, j: int) -> list:

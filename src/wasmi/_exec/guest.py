@@ -21,7 +21,8 @@ and resumed by the embedder. A host function that calls back into Wasm runs the 
 
 The boundary turns the Python exceptions that generated code raises by design into traps:
 ``struct.error``/``IndexError`` (a memory access past the end) → out of bounds memory access,
-``RecursionError`` → call stack exhausted.
+``RecursionError`` → call stack exhausted, ``ZeroDivisionError`` (unsigned ``//`` and ``%``) → integer
+divide by zero, ``MemoryError`` → out of system memory.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def _depth() -> int:
 
 
 # what generated code raises by design, turned into traps by _trap_for (a Trap passes through)
-_MAPPED = (RecursionError, struct.error, IndexError, MemoryError)
+# (ZeroDivisionError: the unsigned division and remainder of the generated code are Python's ``//`` and
+# ``%``; a host function's exceptions arrive wrapped in HostError, and the float helpers catch their own)
+_MAPPED = (RecursionError, struct.error, IndexError, MemoryError, ZeroDivisionError)
 
 
 def _trap_for(e: BaseException) -> Trap:
@@ -95,6 +98,8 @@ def _trap_for(e: BaseException) -> Trap:
         return Trap(TrapCode.StackOverflow)
     if isinstance(e, MemoryError):
         return Trap(TrapCode.OutOfSystemMemory)
+    if isinstance(e, ZeroDivisionError):
+        return Trap(TrapCode.IntegerDivisionByZero)
     return Trap(TrapCode.MemoryOutOfBounds)
 
 
