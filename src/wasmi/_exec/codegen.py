@@ -36,6 +36,11 @@ from .structure import scan as scan_structure
 MAX_LOOPS = 20  # CPython (and PyPy): at most 20 statically nested blocks (loops; a speculated access's try counts too)
 MAX_INDENT = 90  # CPython: 100 indentation levels (metered code adds one)
 _B_NONE = 1000  # "no branch pending" for ``_b``: above every 2 * loop index + 1
+# a block whose end is followed by at most this many straight-line operators and a ``br`` to a loop
+# gets that code copied to each branch to its end, instead of a Python loop (unmetered code; docs/
+# RATIONALE.md "Why copy a short join into the branches that reach it?")
+TAIL_DUP_MAX = 12
+TAIL_DUP_SITES = 16
 DEFER_PURE_SEGMENTS = True  # tests turn it off to compare with plain per-segment charging
 MAX_EXPR = 240  # keeps paren nesting and operator chains far below CPython's limits
 MAX_DEFER_CHAIN = 8  # deferred segments one charge may carry (their costs are written into its slow path)
@@ -181,7 +186,7 @@ class _Frame:
     __slots__ = (
         "kind", "base", "nparams", "nresults", "arity", "py_loop", "loop_index", "indent",
         "unreachable", "has_else", "then_reachable", "body_start", "targeted", "end_pc", "tail",
-        "direct_exit", "wrapper", "deferred", "preds", "head",
+        "direct_exit", "wrapper", "deferred", "preds", "head", "dup",
     )
 
     def __init__(self, kind: str, base: int, nparams: int, nresults: int, targeted: bool) -> None:
@@ -205,6 +210,7 @@ class _Frame:
         self.deferred: Tuple[int, ...] = ()  # fuel of the pure segments before this ``if``, charged in its arms
         self.preds: Optional[List[Charge]] = None  # metered: the charges of every jump to a block's end
         self.head: Optional[Charge] = None  # metered: a loop's header segment (preds: every way in)
+        self.dup: Optional[Tuple[int, int]] = None  # body[lo:hi] that each branch to this block's end runs
 
 
 class Consts:
@@ -238,6 +244,7 @@ class FuncTranslator:
     # operators run_range hands straight to step_local (a subclass translating one of them its own
     # way removes it)
     plain_steps = _PLAIN_STEPS
+    tail_dup_max = TAIL_DUP_MAX  # tests set 0 to compare with the looped translation
 
     def __init__(self, module: Module, func_index: int, fuel: bool) -> None:
         self.module = module
@@ -509,6 +516,9 @@ class FuncTranslator:
         if f.kind == "func":
             self.emit_return(vals)
             return
+        if f.dup is not None:
+            self.run_dup(f)
+            return
         self.move_to(f.base, vals)
         if f.wrapper:
             self.emit("break")  # out of the block's only loop, which we are directly inside
@@ -527,6 +537,49 @@ class FuncTranslator:
             self.crossings.append((cur, f.loop_index, cont))
             self.emit(f"_b = {2 * f.loop_index + (1 if cont else 0)}")
             self.emit("break")
+
+    def tail_dup(self, f: _Frame) -> Optional[Tuple[int, int]]:
+        """The code after block ``f``'s end, when every branch there may run a copy of it instead: a
+        few straight-line operators ending in a ``br`` to a loop (a dispatch loop's common tail, so
+        each case continues the loop directly)."""
+        pc = self.pc
+        if self.tail_dup_max <= 0 or pc in self.wrappers or len(self.targeted.get(pc, ())) > TAIL_DUP_SITES:
+            return None
+        body = self.body
+        j = f.end_pc + 1
+        if j <= 0:
+            return None
+        hi = min(len(body), j + self.tail_dup_max + 1)
+        while j < hi:
+            op = body[j][0]
+            if op is I.BR:
+                depth = body[j][1]
+                if depth < len(self.ctl) and self.ctl[-1 - depth].kind == "loop":
+                    return f.end_pc + 1, j + 1
+                return None
+            if op.imm in ("block", "label", "br_table") or op in (I.END, I.ELSE, I.RETURN, I.UNREACHABLE):
+                return None
+            j += 1
+        return None
+
+    def run_dup(self, f: _Frame) -> None:
+        """A branch to the end of block ``f`` (see tail_dup): translate the code after its end here,
+        against the frames around ``f``, then put the translator's state back for the code after the
+        branch."""
+        i = len(self.ctl) - 1
+        while self.ctl[i] is not f:
+            i -= 1
+        saved_ctl, saved_stack, saved_pc = self.ctl, self.stack, self.pc
+        outer = saved_ctl[:i]
+        flags = [g.unreachable for g in outer]
+        self.ctl = list(outer)
+        self.stack = [list(e) for e in saved_stack[:f.base]]
+        try:
+            self.run_range(*f.dup)  # type: ignore[misc]
+        finally:
+            self.ctl, self.stack, self.pc = saved_ctl, saved_stack, saved_pc
+            for g, u in zip(outer, flags):
+                g.unreachable = u
 
     def _innermost_loop_frame(self) -> _Frame:
         for f in reversed(self.ctl):
@@ -1334,6 +1387,13 @@ class FuncTranslator:
         f.end_pc = self.ends.get(self.pc, -1)
         if kind == "if" and not targeted and f.end_pc + 2 == self.body_len:
             f.tail = True
+        if kind == "block" and targeted and not self.fuel and np_ == 0 and nr == 0:
+            f.dup = self.tail_dup(f)
+            if f.dup is not None:
+                # its branches run the code after its end themselves: no Python structure
+                self.flush_all()
+                self.force_slots(base, len(self.stack))
+                f.targeted = False
         if kind != "if" and not f.targeted:
             # no Python structure: a block or loop that no branch targets is transparent
             self.ctl.append(f)
