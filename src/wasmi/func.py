@@ -12,6 +12,7 @@ import inspect
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._exec.guest import call_guest
+from ._exec.helpers import code_namespace
 from ._exec.numerics import f32_round
 from ._runtime.objects import FuncInstance
 from ._syntax.types import FuncType, ValType
@@ -160,10 +161,10 @@ def _host_factory(ft: FuncType, form: str) -> Any:
             expr = f"({', '.join(items)},) if len(r) == {nres} else slow(r)"
         lines += ["    try:", f"        return {expr}", "    except Exception:", "        return slow(r)"]
     src = "def make(fn, C):\n" + "".join("    " + ln + "\n" for ln in lines) + "    return host_call\n"
-    ns: Dict[str, Any] = {
+    ns = code_namespace({
         "PASS": _PASS, "herr": _host_error, "slow": _bad_results(ft.results), "FO": FROM_RAW[ValType.FUNCREF],
         "TO": [TO_RAW[t] for t in ft.results],
-    }
+    })
     exec(compile(src, f"<wasmi host adapter {ft}>", "exec"), ns)
     make = ns["make"]
     _HOST_CACHE[key] = make
@@ -316,9 +317,9 @@ def _call_source(ft: FuncType, head: str, check: str) -> List[str]:
 
 
 def _namespace(ft: FuncType) -> Dict[str, Any]:
-    return {"call_guest": call_guest, "F32R": f32_round, "FI": _funcref_arg, "WasmiError": WasmiError,
-            "as_store": as_store, "WRONG": _WRONG_STORE,
-            "TO": [TO_RAW[t] for t in ft.params], "OUT": [FROM_RAW[t] for t in ft.results]}
+    return code_namespace({"call_guest": call_guest, "F32R": f32_round, "FI": _funcref_arg,
+                           "WasmiError": WasmiError, "as_store": as_store, "WRONG": _WRONG_STORE,
+                           "TO": [TO_RAW[t] for t in ft.params], "OUT": [FROM_RAW[t] for t in ft.results]})
 
 
 def _caller_for(ft: FuncType) -> Any:

@@ -29,7 +29,7 @@ from . import codegen_mem
 from .dispatch import DispatchNeed, frozen_tables
 from .fuelplan import Charge, hoist
 from .numerics import EXPR, EXPR_CONST_DIVISOR
-from .optable import LOAD_BITS, LOADS, MASK_BITS, PURE, STORES, TRAPPING, _w64m
+from .optable import LOAD_BITS, LOADS, MACHINE_INTS, MASK_BITS, PURE, STORES, TRAPPING, _w64m
 from .ranges import analyze as analyze_ranges, raw_sum
 from .structure import scan as scan_structure
 
@@ -56,6 +56,10 @@ INLINE: Dict[str, str] = {name: EXPR[name] for name in (
     "f32.convert_i32_s", "f32.convert_i32_u", "f32.min", "f32.max", "f64.min", "f64.max", "f64.sqrt",
     "i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u", "i32.popcnt", "i32.ctz",
 ) if name in EXPR}
+if MACHINE_INTS:  # PyPy: machine-word shifts (optable.PYPY_PURE)
+    INLINE["i64.shr_u"] = "_ursh({0}, {1} & 63)"
+    INLINE["i64.rotl"] = "(_ilsh({0}, {1} & 63) | _ursh({0}, (64 - ({1} & 63)) & 63))"
+    INLINE["i64.rotr"] = "(_ursh({0}, {1} & 63) | _ilsh({0}, (64 - ({1} & 63)) & 63))"
 
 
 def _uses_more_than_once(template: str, k: int) -> bool:
@@ -71,6 +75,10 @@ _FUSE_PRODUCERS = {
     "i64.add": "({0} + {1})", "i64.sub": "({0} - {1})", "i64.mul": "({0} * {1})",
     "i64.shl": "({0} << ({1} & 63))",
 }
+if MACHINE_INTS:
+    # PyPy: an unreduced i64 result or 32x32-bit product would leave the machine word
+    for _name in ("i32.mul", "i64.add", "i64.sub", "i64.mul", "i64.shl"):
+        del _FUSE_PRODUCERS[_name]
 # For canonical u32 operands a sum is below 2**33 and a difference above -2**32: one correction.
 _I32_CANONICAL = {
     "i32.add": "(_nt if (_nt := {0} + {1}) < 0x100000000 else _nt - 0x100000000)",
@@ -893,11 +901,15 @@ class FuncTranslator:
                 else:
                     # canonical operands: one compare-and-correct beats masking with a 2-digit int
                     tpl = _I32_CANONICAL.get(name, tpl)
+            inner = _FUSE_PRODUCERS.get(name)
+            if MACHINE_INTS and name == "i32.mul" and any(0 <= (_literal_int(a) or -1) < 1 << 29 for a in args):
+                # PyPy: a u32 times a literal below 2**29 stays below 2**61 (a few such products summed
+                # stay in the machine word): the plain product, which a sum may take unreduced
+                tpl, inner = "(({0} * {1}) & 0xFFFFFFFF)", "({0} * {1})"
             self.push_pure(tpl, args)
             rule = _BITS_RULES.get(name)
             if rule is not None:
                 self.stack[-1].append(rule([_bits(a) for a in args]))
-            inner = _FUSE_PRODUCERS.get(name)
             if inner is not None and self.stack[-1][1] is not None:
                 self.reducible[self.stack[-1][0]] = inner.format(*[a[0] for a in args])
             return
@@ -1154,6 +1166,8 @@ class FuncTranslator:
             self.push_pure(tpl, [x])
             self.reducible[self.stack[-1][0]] = f"(({x[0]} << {k}) | ({x[0]} >> {32 - k}))"
             return True
+        elif MACHINE_INTS:
+            tpl = f"(_ilsh({{0}}, {k}) | _ursh({{0}}, {64 - k}))"  # PyPy: machine-word shifts
         else:
             # mask before shifting, and take the top k bits with an arithmetic shift: both halves are
             # non-negative and disjoint, so an add joins them and no final 64-bit mask is needed (a

@@ -25,7 +25,7 @@ from . import numerics
 from .align import VIEW_CODES, VIEWS_OK
 from .compiled import CompiledModule
 from .dispatch import DispatchNeed, build_dispatch
-from .helpers import HELPERS, FuelCell, make_call_indirect
+from .helpers import HELPERS, FuelCell, code_namespace, make_call_indirect
 
 
 class ModuleInstance:
@@ -165,7 +165,7 @@ def build_namespace(inst: ModuleInstance, fuel_cell: FuelCell) -> None:
 
         _BASE_NS.update(HELPERS)
         _BASE_NS.update(_used_by_templates())
-    ns: Dict[str, Any] = dict(_BASE_NS)
+    ns = code_namespace(_BASE_NS)
     nimp = len(inst.module.imported(ExternKind.FUNC))
     for i, f in enumerate(inst.funcs):
         ns[f"r{i}"] = f

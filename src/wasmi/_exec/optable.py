@@ -181,6 +181,31 @@ TRAPPING: Dict[str, str] = {
     "i64.trunc_f64_u": "_n_i64_trunc_f64_u({0})",
 }
 
+# PyPy: an int beyond 64 bits leaves the JIT's machine words for a big-int object (a 32x32-bit product
+# overflowing took ~25 ns instead of ~1.5). ``__pypy__.intop`` has the wrapping machine operations,
+# which the JIT compiles to single instructions: i64 arithmetic, i32 products, logical shifts and the
+# unsigned compares (by flipping the sign bit) stay in machine words (docs/RATIONALE.md "Why
+# __pypy__.intop on PyPy?"). The helpers are bound in helpers.HELPERS on PyPy only.
+try:
+    import __pypy__.intop  # type: ignore[import-not-found]  # noqa: F401
+
+    MACHINE_INTS = True
+except ImportError:
+    MACHINE_INTS = False
+
+PYPY_PURE: Dict[str, str] = {
+    "i32.mul": "(_imul({0}, {1}) & 0xFFFFFFFF)",
+    "i64.add": "_iadd({0}, {1})",
+    "i64.sub": "_isub({0}, {1})",
+    "i64.mul": "_imul({0}, {1})",
+    "i64.shl": "_ilsh({0}, {1} & 63)",
+    "i64.shr_u": "_ursh({0}, {1} & 63)",
+}
+for _op, _cmp in (("lt_u", "<"), ("gt_u", ">"), ("le_u", "<="), ("ge_u", ">=")):
+    PYPY_PURE["i64." + _op] = f"(({{0}} ^ -0x8000000000000000) {_cmp} ({{1}} ^ -0x8000000000000000))"
+if MACHINE_INTS:
+    PURE.update(PYPY_PURE)
+
 # (struct format, post-processing template) per load; "" means the raw unpacked value
 #: bit-length bounds of the i32 results of narrow loads (codegen tracks bit lengths to skip reductions)
 LOAD_BITS: Dict[str, int] = {"i32.load8_u": 8, "i32.load16_u": 16, "i32.load": 32}
