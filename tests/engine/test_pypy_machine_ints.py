@@ -1,5 +1,5 @@
 """Under PyPy, i64 arithmetic, i32 products, i64 shifts, rotates and unsigned compares run as
-``__pypy__.intop`` machine-word operations (optable.PYPY_PURE). A child pypy3 (when one is on PATH)
+``__pypy__.intop`` machine-word operations (optable.MACHINE_OPS). A child pypy3 (when one is on PATH)
 runs the operators through generated code, in loops long enough to be JIT-compiled, on edge and random
 operands; its results must be this interpreter's (whose templates are the plain-int ones)."""
 

@@ -56,7 +56,7 @@ INLINE: Dict[str, str] = {name: EXPR[name] for name in (
     "f32.convert_i32_s", "f32.convert_i32_u", "f32.min", "f32.max", "f64.min", "f64.max", "f64.sqrt",
     "i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr", "i64.shr_u", "i32.popcnt", "i32.ctz",
 ) if name in EXPR}
-if MACHINE_INTS:  # PyPy: machine-word shifts (optable.PYPY_PURE)
+if MACHINE_INTS:  # PyPy: machine-word shifts (optable.MACHINE_OPS)
     INLINE["i64.shr_u"] = "_ursh({0}, {1} & 63)"
     INLINE["i64.rotl"] = "(_ilsh({0}, {1} & 63) | _ursh({0}, (64 - ({1} & 63)) & 63))"
     INLINE["i64.rotr"] = "(_ursh({0}, {1} & 63) | _ilsh({0}, (64 - ({1} & 63)) & 63))"
@@ -902,7 +902,7 @@ class FuncTranslator:
                     # canonical operands: one compare-and-correct beats masking with a 2-digit int
                     tpl = _I32_CANONICAL.get(name, tpl)
             inner = _FUSE_PRODUCERS.get(name)
-            if MACHINE_INTS and name == "i32.mul" and any(0 <= (_literal_int(a) or -1) < 1 << 29 for a in args):
+            if MACHINE_INTS and name == "i32.mul" and any(0 < (_literal_int(a) or 0) < 1 << 29 for a in args):
                 # PyPy: a u32 times a literal below 2**29 stays below 2**61 (a few such products summed
                 # stay in the machine word): the plain product, which a sum may take unreduced
                 tpl, inner = "(({0} * {1}) & 0xFFFFFFFF)", "({0} * {1})"

@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 
 from ..errors import InternalError, Trap, TrapCode
 from . import numerics
+from .optable import MACHINE_OPS
 
 _OOB_MEM = TrapCode.MemoryOutOfBounds
 _OOB_TABLE = TrapCode.TableOutOfBounds
@@ -201,13 +202,7 @@ HELPERS: Dict[str, Any] = {
     "_MEMX": (IndexError, OverflowError, struct.error),
     "__builtins__": __builtins__,
 }
-try:  # PyPy: wrapping machine-word operations (optable.PYPY_PURE)
-    from __pypy__ import intop as _intop  # type: ignore[import-not-found]
-
-    HELPERS.update({"_iadd": _intop.int_add, "_isub": _intop.int_sub, "_imul": _intop.int_mul,
-                    "_ilsh": _intop.int_lshift, "_ursh": _intop.uint_rshift})
-except ImportError:
-    pass
+HELPERS.update(MACHINE_OPS)  # PyPy: wrapping machine-word operations (empty elsewhere)
 _NUMERIC_NAMES: Dict[str, Any] = {"_n_" + name.replace(".", "_"): fn for name, fn in numerics.FUNCS.items()}
 _NUMERIC_NAMES.update(numerics.NAMESPACE)  # names that numerics' own templates refer to
 

@@ -13,7 +13,9 @@ floats (f32 exact single values). Comparisons give Python bools, which are the i
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Any, Dict
+
+from .numerics import COND
 
 M32 = "0xFFFFFFFF"
 
@@ -183,28 +185,30 @@ TRAPPING: Dict[str, str] = {
 
 # PyPy: an int beyond 64 bits leaves the JIT's machine words for a big-int object (a 32x32-bit product
 # overflowing took ~25 ns instead of ~1.5). ``__pypy__.intop`` has the wrapping machine operations,
-# which the JIT compiles to single instructions: i64 arithmetic, i32 products, logical shifts and the
-# unsigned compares (by flipping the sign bit) stay in machine words (docs/RATIONALE.md "Why
-# __pypy__.intop on PyPy?"). The helpers are bound in helpers.HELPERS on PyPy only.
+# which the JIT compiles to single instructions: i64 arithmetic, i32 products and logical shifts stay in
+# machine words, and the unsigned i64 compares take numerics' PyPy form (flipping the sign bit instead
+# of masking) (docs/RATIONALE.md "Why __pypy__.intop on PyPy?"). helpers.HELPERS binds MACHINE_OPS.
+MACHINE_OPS: Dict[str, Any] = {}
 try:
-    import __pypy__.intop  # type: ignore[import-not-found]  # noqa: F401
+    from __pypy__ import intop as _intop  # type: ignore[import-not-found]
 
-    MACHINE_INTS = True
+    MACHINE_OPS = {"_iadd": _intop.int_add, "_isub": _intop.int_sub, "_imul": _intop.int_mul,
+                   "_ilsh": _intop.int_lshift, "_ursh": _intop.uint_rshift}
 except ImportError:
-    MACHINE_INTS = False
+    pass
+MACHINE_INTS = bool(MACHINE_OPS)
 
-PYPY_PURE: Dict[str, str] = {
-    "i32.mul": "(_imul({0}, {1}) & 0xFFFFFFFF)",
-    "i64.add": "_iadd({0}, {1})",
-    "i64.sub": "_isub({0}, {1})",
-    "i64.mul": "_imul({0}, {1})",
-    "i64.shl": "_ilsh({0}, {1} & 63)",
-    "i64.shr_u": "_ursh({0}, {1} & 63)",
-}
-for _op, _cmp in (("lt_u", "<"), ("gt_u", ">"), ("le_u", "<="), ("ge_u", ">=")):
-    PYPY_PURE["i64." + _op] = f"(({{0}} ^ -0x8000000000000000) {_cmp} ({{1}} ^ -0x8000000000000000))"
 if MACHINE_INTS:
-    PURE.update(PYPY_PURE)
+    PURE.update({
+        "i32.mul": "(_imul({0}, {1}) & 0xFFFFFFFF)",
+        "i64.add": "_iadd({0}, {1})",
+        "i64.sub": "_isub({0}, {1})",
+        "i64.mul": "_imul({0}, {1})",
+        "i64.shl": "_ilsh({0}, {1} & 63)",
+        "i64.shr_u": "_ursh({0}, {1} & 63)",
+    })
+    for _name in ("i64.lt_u", "i64.gt_u", "i64.le_u", "i64.ge_u"):
+        PURE[_name] = f"({COND[_name]})"
 
 # (struct format, post-processing template) per load; "" means the raw unpacked value
 #: bit-length bounds of the i32 results of narrow loads (codegen tracks bit lengths to skip reductions)
